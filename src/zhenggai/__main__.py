@@ -1,0 +1,5 @@
+import sys
+
+from zhenggai.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure-Python domain core: no Django import anywhere below this package."""

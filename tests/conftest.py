@@ -1,0 +1,42 @@
+"""Shared fixtures: the seed document is read once per run from ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_PATH = REPO.parent / "shared" / "seed" / "longzihu-urban-management-2020.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    if not SEED_PATH.is_file():
+        pytest.fail(f"the seed document is missing: {SEED_PATH}")
+    return SEED_PATH
+
+
+@pytest.fixture(scope="session")
+def seed_text(seed_path: Path) -> str:
+    return seed_path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(request: pytest.FixtureRequest) -> None:
+    """Tests speak plain HTTP to the test client; production keeps the HTTPS redirect."""
+    if "django_db_setup" in request.fixturenames or "client" in request.fixturenames:
+        django_settings = request.getfixturevalue("settings")
+        django_settings.SECURE_SSL_REDIRECT = False
