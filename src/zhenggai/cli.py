@@ -76,7 +76,7 @@ def render_file_main(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _load_document(path: str) -> "Document":
+def _load_document(path: str) -> Document:
     from zhenggai.core.document import Document
     from zhenggai.core.errors import InputError
     from zhenggai.core.parser import parse_file
