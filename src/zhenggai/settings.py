@@ -44,8 +44,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "zhenggai.accounts",
+    "zhenggai.ledger",
+    "zhenggai.records",
+    "zhenggai.audit",
+    "zhenggai.workdays",
+    "zhenggai.publication",
+    "zhenggai.urging",
     "zhenggai.web",
 ]
+
+# Set before the first migration: swapping the user model later is a manual, risky migration.
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,1 @@
+"""Users, organisations (a tree), the people named in ledgers, and role assignments."""

@@ -1,0 +1,76 @@
+"""The audit log, hash-chained so that tampering is detectable (DESIGN.md §7).
+
+Each entry's `hash` covers its own content and `prev_hash`; `seq` is its chain position.
+The entry stores `actor_repr` and `object_repr` as text so the hashed content never
+depends on rows that may change or disappear (the `actor` FK is only for queries).
+Entries are append-only: services write them in the same transaction as the change they
+record; nothing updates or deletes them, and the admin is read-only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One recorded action: actor, action, object, before/after state, chain hashes."""
+
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("操作人（记录时）"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=64, help_text=_("如 measure.close_out_request"))
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.TextField(_("对象（记录时）"), blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["seq"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gte=1), name="audit_auditentry_seq_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"], name="audit_entry_object"),
+            models.Index(fields=["actor", "created_at"], name="audit_entry_actor_time"),
+            models.Index(fields=["action", "created_at"], name="audit_entry_action_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A copy of the chain head (seq, hash) kept apart from the log.
+
+    Rewriting the whole chain consistently would pass verification; a checkpoint that
+    disagrees with the rewritten chain does not. Copies also go into snapshots (urging).
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), db_index=True)
+    hash = models.CharField(_("哈希"), max_length=64)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审计检查点")
+        verbose_name_plural = _("审计检查点")
+        ordering = ["-seq", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

@@ -1,0 +1,58 @@
+"""Ledger models, one module per area (STYLE.md: near 400 lines a module becomes a package).
+
+Import from `zhenggai.ledger.models`, never from the submodules, so they can move.
+"""
+
+from zhenggai.ledger.models.close_out import (
+    Acceptance,
+    CheckIn,
+    CloseOutRequest,
+    CloseOutReview,
+    FollowUpReview,
+    Reopening,
+)
+from zhenggai.ledger.models.evaluation import EffectivenessEvaluation, EvaluationScore
+from zhenggai.ledger.models.inspection import (
+    FormalReport,
+    Inspection,
+    LeadingGroupMember,
+    PlanRevision,
+    RectificationPlan,
+    SourceDocument,
+)
+from zhenggai.ledger.models.measure import (
+    MEASURE_OPEN,
+    Assignment,
+    Extension,
+    Measure,
+    MeasureFinding,
+)
+from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
+from zhenggai.ledger.models.tree import Aspect, Finding, Problem
+
+__all__ = [
+    "MEASURE_OPEN",
+    "Acceptance",
+    "Aspect",
+    "Assignment",
+    "CheckIn",
+    "CloseOutRequest",
+    "CloseOutReview",
+    "EffectivenessEvaluation",
+    "EvaluationScore",
+    "EvidenceFile",
+    "Extension",
+    "Finding",
+    "FollowUpReview",
+    "FormalReport",
+    "Inspection",
+    "LeadingGroupMember",
+    "Measure",
+    "MeasureFinding",
+    "PlanRevision",
+    "Problem",
+    "ProgressReport",
+    "RectificationPlan",
+    "Reopening",
+    "SourceDocument",
+]

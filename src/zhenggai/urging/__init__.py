@@ -1,0 +1,1 @@
+"""Urging (督办): reminders, escalation notices, in-app notifications and daily snapshots."""

@@ -1,0 +1,221 @@
+"""Records of urging: every reminder sent, formal urging notices, notifications, snapshots."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhenggai.ledger.choices import Signal
+from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind, UrgingLevel
+
+
+class Reminder(models.Model):
+    """A reminder that was sent (one row per recipient and channel), kept as the proof.
+
+    `dedupe_key` (e.g. "before_deadline:measure:12:2026-05-01:0:email") is unique when set:
+    the periodic `zhenggai remind` command may run twice without reminding twice.
+    """
+
+    measure = models.ForeignKey(
+        "ledger.Measure",
+        verbose_name=_("整改措施"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    assignment = models.ForeignKey(
+        "ledger.Assignment",
+        verbose_name=_("整改任务"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收用户"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    recipient_person = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("接收人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=ReminderKind.choices)
+    step = models.PositiveSmallIntegerField(
+        _("督办层级"), choices=EscalationStep.choices, default=EscalationStep.RESPONSIBLE_PERSON
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    subject = models.CharField(_("主题"), max_length=255)
+    body = models.TextField(_("内容"), blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=191, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(step__gte=0, step__lte=3), name="urging_reminder_step_range"
+            ),
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=~Q(dedupe_key=""), name="urging_reminder_dedupe"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["measure", "sent_at"], name="urging_reminder_measure"),
+            models.Index(fields=["assignment", "sent_at"], name="urging_reminder_assign"),
+            models.Index(fields=["sent_at"], name="urging_reminder_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class UrgingNotice(models.Model):
+    """A formal, numbered urging document (督办通知书 … 问责书) issued to a unit."""
+
+    inspection = models.ForeignKey(
+        "ledger.Inspection",
+        verbose_name=_("巡察"),
+        on_delete=models.CASCADE,
+        related_name="urging_notices",
+    )
+    measure = models.ForeignKey(
+        "ledger.Measure",
+        verbose_name=_("整改措施"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="urging_notices",
+    )
+    assignment = models.ForeignKey(
+        "ledger.Assignment",
+        verbose_name=_("整改任务"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="urging_notices",
+    )
+    unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("督办对象"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="urging_notices",
+    )
+    level = models.CharField(_("督办等级"), max_length=32, choices=UrgingLevel.choices)
+    number = models.CharField(_("文号"), max_length=64, help_text=_("如 督〔2026〕3号"))
+    body = models.TextField(_("内容"), blank=True)
+    issued_at = models.DateTimeField(_("印发时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签发人"),
+        on_delete=models.PROTECT,
+        related_name="urging_notices",
+    )
+    file = models.FileField(_("文件"), upload_to="urging/%Y/", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("督办文书")
+        verbose_name_plural = _("督办文书")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "number"], name="urging_notice_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_level_display()}"
+
+
+class Notification(models.Model):
+    """An in-app message; unread while `read_at` is null."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("标题"), max_length=255)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = _("站内消息")
+        indexes = [models.Index(fields=["user", "read_at"], name="urging_notif_user_read")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Snapshot(models.Model):
+    """Daily counts per inspection (and optionally per unit or aspect) for trend charts.
+
+    It also copies the audit chain head of that moment, one more checkpoint kept outside
+    the log. Every state but closed is open, hence measures = open + closed.
+    """
+
+    taken_on = models.DateField(_("日期"))
+    inspection = models.ForeignKey(
+        "ledger.Inspection",
+        verbose_name=_("巡察"),
+        on_delete=models.CASCADE,
+        related_name="snapshots",
+    )
+    unit = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("单位"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+    )
+    aspect = models.ForeignKey(
+        "ledger.Aspect",
+        verbose_name=_("方面"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+    )
+    signal = models.CharField(_("信号"), max_length=8, choices=Signal.choices, default=Signal.NONE)
+    measures = models.PositiveIntegerField(_("措施数"), default=0)
+    open_measures = models.PositiveIntegerField(_("未销号"), default=0)
+    closed_measures = models.PositiveIntegerField(_("已销号"), default=0)
+    overdue = models.PositiveIntegerField(_("超期"), default=0)
+    audit_head_seq = models.PositiveBigIntegerField(_("审计链序号"), null=True, blank=True)
+    audit_head_hash = models.CharField(_("审计链哈希"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("统计快照")
+        verbose_name_plural = _("统计快照")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(measures=F("open_measures") + F("closed_measures")),
+                name="urging_snapshot_counts_add_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(overdue__lte=F("open_measures")), name="urging_snapshot_overdue_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["taken_on", "inspection"], name="urging_snap_day_insp")]
+
+    def __str__(self) -> str:
+        return f"{self.taken_on} · {self.inspection}"
