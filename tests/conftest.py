@@ -40,3 +40,14 @@ def _plain_http(request: pytest.FixtureRequest) -> None:
     if "django_db_setup" in request.fixturenames or "client" in request.fixturenames:
         django_settings = request.getfixturevalue("settings")
         django_settings.SECURE_SSL_REDIRECT = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests have no collected manifest: serve static names as they are."""
+    from django.conf import settings as django_settings
+
+    django_settings.STORAGES = {
+        **django_settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

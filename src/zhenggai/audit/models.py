@@ -74,3 +74,21 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class AuditHead(models.Model):
+    """The chain's head, one row, locked by every append so the chain never forks.
+
+    `select_for_update()` on this row serialises appends on PostgreSQL (and any database
+    with row locks); SQLite's IMMEDIATE transactions serialise all writers anyway.
+    """
+
+    seq = models.PositiveBigIntegerField(_("序号"), default=0)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

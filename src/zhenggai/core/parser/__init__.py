@@ -108,7 +108,8 @@ def parse_extracted(extracted: ExtractedText) -> Document:
     warnings += built.warnings
     # Claims come from the general parts (preamble, sections, the findings part's lead-in),
     # where a document speaks about itself; figures inside an answer describe one finding.
-    claim_lines = [TextLine(p.text, p.line) for p in body if p.line in _general_lines(built, body)]
+    general = _general_lines(built, body)
+    claim_lines = [TextLine(p.text, p.line) for p in body if p.line in general]
     claims, claims_text, claim_warnings = extract_claims(claim_lines)
     warnings += claim_warnings
     for key in COUNTED_KEYS:

@@ -1,0 +1,157 @@
+"""The one answer to "may this user do this here" (STYLE.md: CISO's RoleAssignment).
+
+A role is held in one organisation, optionally with its sub-tree and optionally for one
+inspection. Services call `require(...)`; selectors call `organisations_where(...)` to
+scope querysets. Nothing else in the code base compares roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from zhenggai.accounts.choices import Role
+from zhenggai.accounts.models import Organisation, RoleAssignment, User
+
+
+class Action(StrEnum):
+    VIEW = "view"  # read an inspection's ledger
+    VIEW_ACCOUNTABILITY = "view_accountability"
+    IMPORT = "import"
+    MANAGE_PLAN = "manage_plan"  # plan, measures, assignments, leading group
+    APPROVE_PLAN = "approve_plan"
+    REQUEST_EXTENSION = "request_extension"
+    APPROVE_EXTENSION = "approve_extension"
+    REPORT_PROGRESS = "report_progress"
+    REQUEST_CLOSE_OUT = "request_close_out"
+    REVIEW_CLOSE_OUT = "review_close_out"
+    APPROVE_KEY_CLOSE_OUT = "approve_key_close_out"
+    ACCEPT = "accept"  # three-party acceptance
+    ACCEPT_EXPLANATION = "accept_explanation"
+    FOLLOW_UP_REVIEW = "follow_up_review"
+    URGE = "urge"
+    RECORD_INSTITUTION = "record_institution"
+    RECORD_ACCOUNTABILITY = "record_accountability"
+    RECORD_ACTIVITY = "record_activity"
+    EVALUATE = "evaluate"
+    PUBLISH = "publish"
+    HANDLE_PUBLIC_FEEDBACK = "handle_public_feedback"
+    MANAGE_USERS = "manage_users"
+    MANAGE_HOLIDAYS = "manage_holidays"
+
+
+A = Action
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.ADMIN: frozenset({A.VIEW, A.MANAGE_USERS, A.MANAGE_HOLIDAYS, A.IMPORT}),
+    Role.OFFICE: frozenset({
+        A.VIEW, A.IMPORT, A.MANAGE_PLAN, A.REQUEST_EXTENSION, A.REVIEW_CLOSE_OUT, A.ACCEPT,
+        A.ACCEPT_EXPLANATION, A.URGE, A.RECORD_INSTITUTION, A.RECORD_ACTIVITY, A.PUBLISH,
+        A.HANDLE_PUBLIC_FEEDBACK,
+    }),
+    Role.LEADER: frozenset({
+        A.VIEW, A.APPROVE_PLAN, A.APPROVE_EXTENSION, A.APPROVE_KEY_CLOSE_OUT,
+        A.ACCEPT_EXPLANATION, A.PUBLISH, A.VIEW_ACCOUNTABILITY,
+    }),
+    Role.UNIT: frozenset({A.VIEW, A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT, A.REQUEST_EXTENSION}),
+    Role.SUPERVISOR: frozenset({
+        A.VIEW, A.VIEW_ACCOUNTABILITY, A.RECORD_ACCOUNTABILITY, A.EVALUATE,
+        A.HANDLE_PUBLIC_FEEDBACK,
+    }),
+    Role.INSPECTOR: frozenset({A.VIEW, A.ACCEPT, A.FOLLOW_UP_REVIEW}),
+}
+
+#: Actions a unit holds only on its own assignments, never on the whole inspection.
+UNIT_SCOPED = frozenset({A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT})
+
+FORBIDDEN = "您没有权限执行此操作：{action}"
+ACTION_LABELS = {
+    A.VIEW: "查看台账", A.VIEW_ACCOUNTABILITY: "查看问责记录", A.IMPORT: "导入文件",
+    A.MANAGE_PLAN: "编制整改方案", A.APPROVE_PLAN: "审定整改方案", A.REQUEST_EXTENSION: "申请延期",
+    A.APPROVE_EXTENSION: "审批延期", A.REPORT_PROGRESS: "填报整改进展",
+    A.REQUEST_CLOSE_OUT: "申请销号", A.REVIEW_CLOSE_OUT: "审核销号",
+    A.APPROVE_KEY_CLOSE_OUT: "审批重点问题销号", A.ACCEPT: "参加验收",
+    A.ACCEPT_EXPLANATION: "认可情况说明", A.FOLLOW_UP_REVIEW: "开展回头看", A.URGE: "督办",
+    A.RECORD_INSTITUTION: "登记制度建设", A.RECORD_ACCOUNTABILITY: "登记问责",
+    A.RECORD_ACTIVITY: "登记学习教育活动", A.EVALUATE: "整改成效评估", A.PUBLISH: "发布整改情况",
+    A.HANDLE_PUBLIC_FEEDBACK: "处理群众意见", A.MANAGE_USERS: "管理用户和组织",
+    A.MANAGE_HOLIDAYS: "维护节假日",
+}
+
+
+def _ancestor_paths(organisation: Organisation) -> list[str]:
+    """"/1/5/12/" → ["/1/", "/1/5/", "/1/5/12/"]: holders above reach down with sub-tree."""
+    parts = [p for p in organisation.path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _assignments_covering(
+    user: User, organisation: Organisation, inspection_id: int | None
+) -> QuerySet[RoleAssignment]:
+    paths = _ancestor_paths(organisation)
+    own = Q(organisation=organisation)
+    above = Q(include_subtree=True, organisation__path__in=paths)
+    scope = Q(inspection__isnull=True)
+    if inspection_id is not None:
+        scope |= Q(inspection_id=inspection_id)
+    return RoleAssignment.objects.filter(own | above, scope, user=user)
+
+
+def roles_in(user: User, organisation: Organisation, *, inspection_id: int | None = None) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(_assignments_covering(user, organisation, inspection_id).values_list("role", flat=True))
+
+
+def may(
+    user: User,
+    action: Action,
+    *,
+    organisation: Organisation | None = None,
+    inspection: object | None = None,
+    unit: Organisation | None = None,
+) -> bool:
+    """True when one of the user's roles grants `action` where it is done.
+
+    `inspection` scopes to the inspected organisation (its Party committee) and sub-tree;
+    `unit` is the responsible unit for unit-scoped actions (own assignments only).
+    Administrators' global actions need a role in the organisation or one above it.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    inspection_id = getattr(inspection, "pk", None)
+    if action in UNIT_SCOPED:
+        if unit is None:
+            return False
+        roles = roles_in(user, unit, inspection_id=inspection_id)
+        return Role.UNIT in roles
+    where = organisation or (getattr(inspection, "organisation", None)) or unit
+    if where is None:
+        # Global actions (users, holidays): an admin role anywhere at a root organisation.
+        return RoleAssignment.objects.filter(
+            user=user, role=Role.ADMIN, organisation__parent__isnull=True
+        ).exists() and action in ROLE_ACTIONS[Role.ADMIN]
+    roles = roles_in(user, where, inspection_id=inspection_id)
+    if unit is not None and Role.UNIT not in roles:
+        # A unit user may also act (e.g. request an extension) for its own unit.
+        roles |= {r for r in roles_in(user, unit, inspection_id=inspection_id) if r == Role.UNIT}
+    return any(action in ROLE_ACTIONS.get(role, ()) for role in roles)
+
+
+def require(user: User, action: Action, **where: object) -> None:
+    """Raise PermissionDenied with a clear Chinese message unless `may(...)`."""
+    if not may(user, action, **where):  # type: ignore[arg-type]
+        raise PermissionDenied(FORBIDDEN.format(action=ACTION_LABELS[action]))
+
+
+def organisations_where(user: User, roles: Iterable[str]) -> Q:
+    """A Q on Organisation for "where the user holds one of `roles`" (with sub-trees)."""
+    q = Q(pk__in=[])
+    for ra in RoleAssignment.objects.filter(user=user, role__in=list(roles)).select_related("organisation"):
+        if ra.include_subtree:
+            q |= Q(path__startswith=ra.organisation.path)
+        else:
+            q |= Q(pk=ra.organisation_id)
+    return q
