@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -31,7 +33,7 @@ def test_entries_form_a_chain_that_verifies():
     _write(5, actor=user)
     entries = list(AuditEntry.objects.order_by("seq"))
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     assert entries[0].actor_repr == f"{user.username}#{user.pk}"
     assert AuditHead.objects.get().seq == 5
     assert audit_verify().ok
