@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from zhenggai.audit.models import AuditCheckpoint, AuditEntry
+from zhenggai.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
@@ -48,3 +48,8 @@ class AuditEntryAdmin(ReadOnlyModelAdmin):
 class AuditCheckpointAdmin(ReadOnlyModelAdmin):
     list_display = ["seq", "hash", "created_at"]
     ordering = ["-seq"]
+
+
+@admin.register(AuditHead)
+class AuditHeadAdmin(ReadOnlyModelAdmin):
+    list_display = ("seq", "hash")
