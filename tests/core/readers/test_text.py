@@ -53,3 +53,8 @@ def test_it_refuses_oversized_files(tmp_path):
 def test_it_names_a_missing_file(tmp_path):
     with pytest.raises(InputError, match="无法读取文件"):
         read_file(tmp_path / "nope.txt")
+
+
+def test_old_word_files_are_refused_with_a_hint():
+    with pytest.raises(InputError, match="另存为 .docx"):
+        read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, filename="old.doc")

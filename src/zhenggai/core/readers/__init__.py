@@ -18,7 +18,10 @@ MAX_BYTES = 20 * 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
-IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+#: Old binary Office files (.doc/.wps/.xls) and password-protected docx use this container.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE2_REFUSED = "{name}: 这是旧版 Word/WPS（.doc/.wps）或加密的文件，请用 Word 另存为 .docx 后再导入"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ def read_bytes(data: bytes, *, filename: str | None = None) -> ExtractedText:
         )
     if not data.strip():
         raise InputError(f"{name}: 文件为空")
+    if data.startswith(OLE2_MAGIC):
+        raise InputError(OLE2_REFUSED.format(name=name))
     fmt = sniff_format(data)
     if fmt == "txt":
         from zhenggai.core.readers.text import read_text
