@@ -56,5 +56,5 @@ def test_it_names_a_missing_file(tmp_path):
 
 
 def test_old_word_files_are_refused_with_a_hint():
-    with pytest.raises(InputError, match="另存为 .docx"):
+    with pytest.raises(InputError, match=r"另存为 \.docx"):
         read_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, filename="old.doc")
