@@ -10,12 +10,14 @@ export PATH="$PWD/.venv/bin:$PATH"
 export PYTHONHASHSEED=0 HYPOTHESIS_PROFILE=ci DJANGO_SETTINGS_MODULE=zhenggai.settings
 export ZHENGGAI_DATA_DIR=$(mktemp -d /tmp/zhenggai-test-data.XXXXXX)
 
+# Every step runs even after a failure, so one run shows every problem; any failure fails.
+status=0
 echo "== ruff"
-ruff check src tests benchmarks
+ruff check src tests benchmarks || status=1
 echo "== mypy"
-mypy
+mypy || status=1
 echo "== migrations are up to date"
-python -m zhenggai makemigrations --check --dry-run >/dev/null
+python -m zhenggai makemigrations --check --dry-run >/dev/null || status=1
 
 # --- private PostgreSQL -------------------------------------------------------------
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -39,7 +41,6 @@ runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
 echo "== PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT"
 PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/zhenggai"
 
-status=0
 echo "== pytest on SQLite"
 python -m pytest "$@" || status=$?
 echo "== pytest on PostgreSQL (database tests)"
