@@ -1,0 +1,1 @@
+"""Package data for `zhenggai demo`: an announcement written for the project."""

@@ -1,0 +1,355 @@
+"""`zhenggai demo`: a demo inspection with users for every role (DESIGN.md §5).
+
+The default source is an announcement written for the project (`ledger/demo/`); `--from`
+takes any document, e.g. the seed. Running it again duplicates nothing: the inspection is
+found by the source's SHA-256, users by username, organisations by name under their parent,
+role assignments by their unique key. Measures get units, deadlines and states only when the
+inspection is imported in this run.
+
+The states are spread directly through the models (their check constraints keep every
+state's timestamp set); `_spread_states` is the one place to replace by the workflow
+services' calls once they exist.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import random
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from zhenggai.accounts.choices import OrganisationKind, Role
+from zhenggai.accounts.models import Organisation, RoleAssignment, User, organisation_path
+from zhenggai.audit.services import audit_record
+from zhenggai.core.errors import InputError
+from zhenggai.core.parser import parse_bytes
+from zhenggai.ledger.choices import FindingState, MeasureState, Urgency
+from zhenggai.ledger.models import Finding, Inspection, Measure, ProgressReport, SourceDocument
+from zhenggai.ledger.services.importing import document_import
+
+DEMO_FILENAME = "announcement.txt"
+CANNOT_READ = "{name}: 无法读取文件（{reason}）"
+AUDIT_ACTION = "demo.load"
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """A responsible unit the demo recognises in a document by its usual names."""
+
+    name: str
+    username: str
+    pattern: str
+    kind: str = OrganisationKind.UNIT
+
+
+#: Units of a city-management or housing-and-construction bureau, as documents name them.
+#: A unit is created when its pattern occurs in the document; measures go to the unit
+#: whose name they (else their finding) mention first.
+UNIT_CATALOGUE: tuple[UnitSpec, ...] = (
+    UnitSpec("行政执法大队", "enforcement", r"行政执法大队|执法大队|城管大队|大队"),
+    UnitSpec("环卫所", "sanitation", r"环卫所|环境卫生管理所"),
+    UnitSpec("市政所", "municipal", r"市政所|市政管理所"),
+    UnitSpec("绿化所", "greening", r"绿化所|园林绿化所"),
+    UnitSpec("建设工程质量安全监督站", "quality", r"质量安全监督站|质监站"),
+    UnitSpec("房地产服务中心", "housing", r"房地产服务中心|房产中心"),
+    UnitSpec("城建档案馆", "archives", r"城建档案馆|档案馆"),
+    UnitSpec("市政公用事业服务中心", "utilities", r"市政公用事业服务中心|市政中心"),
+)
+#: The bureau's own offices: always created, and the unit of every measure naming no other.
+FALLBACK_UNIT = UnitSpec(
+    "机关科室", "offices", r"机关科室|机关各科室|科室", kind=OrganisationKind.DEPARTMENT
+)
+
+#: (username, role, display name) of the users holding a role on the whole committee.
+COMMITTEE_USERS: tuple[tuple[str, str, str], ...] = (
+    ("office", Role.OFFICE, "整改办"),
+    ("leader", Role.LEADER, "整改领导小组组长"),
+    ("supervisor", Role.SUPERVISOR, "派驻纪检监察组"),
+    ("inspector", Role.INSPECTOR, "巡察组"),
+)
+
+PROGRESS_NARRATIVES = (
+    "已召开专题会议研究部署，明确责任人和完成时限，正在按计划推进。",
+    "已完成自查和问题清单梳理，相关制度修订稿正在征求意见。",
+    "整改措施已部分落实，剩余工作正在推进，佐证材料正在整理。",
+    "已组织专项检查，发现的问题正在逐项整改到位。",
+)
+
+
+@dataclass
+class DemoResult:
+    inspection: Inspection
+    imported: bool
+    units: list[Organisation]
+    users: list[User]
+    users_created: list[str] = field(default_factory=list)
+    #: Generated passwords of the users created in this run (shown once, never stored).
+    passwords: dict[str, str] = field(default_factory=dict)
+    password_set: bool = False
+
+
+def demo_source_bytes() -> tuple[bytes, str]:
+    return (resources.files("zhenggai.ledger.demo") / DEMO_FILENAME).read_bytes(), DEMO_FILENAME
+
+
+@transaction.atomic
+def demo_load(*, password: str | None, source: Path | None) -> DemoResult:
+    if source is None:
+        data, filename = demo_source_bytes()
+    else:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise InputError(CANNOT_READ.format(name=source, reason=exc.strerror or exc)) from None
+        filename = source.name
+    sha = hashlib.sha256(data).hexdigest()
+    existing = SourceDocument.objects.filter(sha256=sha, inspection__isnull=False).first()
+    if existing is not None and existing.inspection is not None:
+        inspection, imported = existing.inspection, False
+    else:
+        document = parse_bytes(data, filename=filename)
+        inspection = document_import(document=document, data=data, filename=filename, actor=None).inspection
+        imported = True
+
+    committee = inspection.organisation
+    specs = units_named(_inspection_text(inspection))
+    units = {spec.name: _organisation(spec.name, committee, spec.kind) for spec in specs}
+    root = Organisation.objects.get(pk=int(committee.path.strip("/").split("/")[0]))
+
+    result = DemoResult(inspection=inspection, imported=imported, units=list(units.values()), users=[])
+    password_hash = make_password(password) if password else None
+    result.password_set = password_hash is not None
+
+    def user(username: str, display_name: str, **flags: bool) -> User:
+        account, created = User.objects.get_or_create(
+            username=username, defaults={"display_name": display_name, **flags}
+        )
+        if created and password_hash is None:
+            generated = secrets.token_urlsafe(9)
+            account.set_password(generated)
+            result.passwords[username] = generated
+        elif password_hash is not None:
+            account.password = password_hash
+        if created or password_hash is not None:
+            account.save()
+        if created:
+            result.users_created.append(username)
+        result.users.append(account)
+        return account
+
+    admin = user("admin", "系统管理员", is_staff=True, is_superuser=True)
+    _role(admin, Role.ADMIN, root, subtree=True)
+    committee_users = {}
+    for username, role, display_name in COMMITTEE_USERS:
+        committee_users[role] = user(username, display_name)
+        _role(committee_users[role], role, committee, subtree=True, inspection=inspection)
+    unit_users: dict[int, User] = {}
+    for spec in specs:
+        unit = units[spec.name]
+        unit_users[unit.pk] = user(spec.username, f"{spec.name}联络员")
+        _role(unit_users[unit.pk], Role.UNIT, unit)
+
+    if imported:
+        rng = random.Random(sha)
+        _assign_units(inspection, specs, units)
+        _plan_deadlines(inspection, rng)
+        _spread_states(inspection, unit_users=unit_users, today=timezone.localdate(), rng=rng)
+    audit_record(
+        actor=None,
+        action=AUDIT_ACTION,
+        obj=inspection,
+        after={
+            "imported": imported,
+            "units": [u.pk for u in result.units],
+            "users_created": result.users_created,
+            "password_set": result.password_set,
+        },
+    )
+    return result
+
+
+def units_named(text: str) -> list[UnitSpec]:
+    """The catalogue's units that `text` names, in catalogue order, and the fallback last."""
+    return [spec for spec in UNIT_CATALOGUE if re.search(spec.pattern, text)] + [FALLBACK_UNIT]
+
+
+def unit_for(texts: list[str], specs: list[UnitSpec]) -> UnitSpec:
+    """The unit the first text names earliest; the fallback when none names a unit."""
+    for text in texts:
+        hits = [(m.start(), i) for i, s in enumerate(specs) if (m := re.search(s.pattern, text))]
+        if hits:
+            return specs[min(hits)[1]]
+    return FALLBACK_UNIT
+
+
+def _inspection_text(inspection: Inspection) -> str:
+    findings = Finding.objects.filter(inspection=inspection).values_list("text", "answer")
+    return "\n".join(f"{text}\n{answer}" for text, answer in findings)
+
+
+def _organisation(name: str, parent: Organisation, kind: str) -> Organisation:
+    organisation, created = Organisation.objects.get_or_create(
+        parent=parent, name=name, defaults={"kind": kind}
+    )
+    if created:
+        organisation.path = organisation_path(parent, organisation.pk)
+        organisation.save(update_fields=["path"])
+    return organisation
+
+
+def _role(
+    user: User,
+    role: str,
+    organisation: Organisation,
+    *,
+    subtree: bool = False,
+    inspection: Inspection | None = None,
+) -> None:
+    RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        organisation=organisation,
+        inspection=inspection,
+        defaults={"include_subtree": subtree},
+    )
+
+
+def _assign_units(
+    inspection: Inspection, specs: list[UnitSpec], units: dict[str, Organisation]
+) -> None:
+    measures = list(
+        Measure.objects.filter(inspection=inspection).prefetch_related("findings").order_by("sort_order")
+    )
+    for measure in measures:
+        texts = [measure.content, *(f.text for f in measure.findings.all())]
+        measure.lead_unit = units[unit_for(texts, specs).name]
+    Measure.objects.bulk_update(measures, ["lead_unit"])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _base_date(inspection: Inspection) -> dt.date:
+    if inspection.feedback_date:
+        return inspection.feedback_date
+    issued = inspection.source_documents.exclude(issue_date=None).values_list("issue_date", flat=True).first()
+    return issued or timezone.localdate()
+
+
+def _plan_deadlines(inspection: Inspection, rng: random.Random) -> None:
+    """Deadlines 1–6 months after the feedback; a mix of 立行立改, 限期 and 长期坚持."""
+    base = _base_date(inspection)
+    measures = list(Measure.objects.filter(inspection=inspection).order_by("sort_order"))
+    for measure in measures:
+        roll = rng.random()
+        if roll < 0.2:
+            measure.urgency, measure.deadline = Urgency.IMMEDIATE, add_months(base, 1)
+        elif roll < 0.35:
+            # 长期坚持: watched every quarter rather than closed by a date.
+            measure.urgency, measure.deadline = Urgency.LONG_TERM, None
+            measure.check_in_period_days = 90
+        else:
+            measure.urgency, measure.deadline = Urgency.SCHEDULED, add_months(base, rng.randint(2, 6))
+    Measure.objects.bulk_update(measures, ["urgency", "deadline", "check_in_period_days"])
+
+
+def _at(day: dt.date) -> dt.datetime:
+    """A working-hours moment of `day`, never later than now."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+    return min(moment, timezone.now())
+
+
+def _spread_states(
+    inspection: Inspection, *, unit_users: dict[int, User], today: dt.date, rng: random.Random
+) -> None:
+    """A realistic ledger: past deadlines mostly closed, some overdue; later ones under way.
+
+    To be replaced by the workflow services (progress report, close-out) once they exist.
+    """
+    base = _base_date(inspection)
+    start_day = min(base + dt.timedelta(days=7), today)
+    measures = list(Measure.objects.filter(inspection=inspection).order_by("sort_order"))
+    reports: list[ProgressReport] = []
+
+    def report(measure: Measure) -> None:
+        span = max((today - start_day).days, 0)
+        as_of = start_day + dt.timedelta(days=rng.randint(span // 2, span) if span else 0)
+        reports.append(
+            ProgressReport(
+                measure=measure,
+                author=unit_users.get(measure.lead_unit_id or 0),
+                reported_at=_at(as_of),
+                as_of=as_of,
+                narrative=rng.choice(PROGRESS_NARRATIVES),
+                percent=rng.choice((30, 40, 50, 60, 70, 80)),
+            )
+        )
+
+    def close(measure: Measure, by: dt.date) -> None:
+        measure.state = MeasureState.CLOSED
+        measure.closed_at = _at(max(min(by, today), start_day))
+
+    for measure in measures:
+        roll = rng.random()
+        measure.started_at = _at(start_day)
+        deadline = measure.deadline
+        if measure.urgency == Urgency.LONG_TERM:
+            if roll < 0.3:
+                close(measure, today - dt.timedelta(days=rng.randint(5, 30)))
+                measure.state = MeasureState.WATCHING
+                measure.watching_since = measure.closed_at
+            else:
+                measure.state = MeasureState.IN_PROGRESS
+                report(measure)
+        elif deadline is not None and deadline < today:
+            if roll < 0.7:
+                close(measure, deadline - dt.timedelta(days=rng.randint(0, 20)))
+            elif roll < 0.85:
+                measure.state = MeasureState.IN_PROGRESS  # overdue, still working
+                report(measure)
+            else:
+                measure.state, measure.started_at = MeasureState.PLANNED, None  # overdue
+        elif roll < 0.45:
+            measure.state = MeasureState.IN_PROGRESS
+            report(measure)
+        elif roll < 0.55:
+            close(measure, today - dt.timedelta(days=rng.randint(1, 10)))
+        else:
+            measure.state, measure.started_at = MeasureState.PLANNED, None
+    Measure.objects.bulk_update(
+        measures, ["state", "started_at", "closed_at", "watching_since"]
+    )
+    ProgressReport.objects.bulk_create(reports)
+    _close_findings(inspection)
+
+
+def _close_findings(inspection: Inspection) -> None:
+    """A finding closes when all its measures close (watching when some stay watched)."""
+    states: dict[int, list[tuple[str, dt.datetime | None]]] = defaultdict(list)
+    for finding_id, state, closed_at in Measure.objects.filter(inspection=inspection).values_list(
+        "finding_links__finding_id", "state", "closed_at"
+    ):
+        states[finding_id].append((state, closed_at))
+    findings = list(Finding.objects.filter(pk__in=list(states)))
+    changed = []
+    for finding in findings:
+        measures = states[finding.pk]
+        if all(s in (MeasureState.CLOSED, MeasureState.WATCHING) for s, _ in measures):
+            watching = any(s == MeasureState.WATCHING for s, _ in measures)
+            finding.state = FindingState.WATCHING if watching else FindingState.CLOSED
+            finding.closed_at = max(c for _, c in measures if c is not None)
+            changed.append(finding)
+    Finding.objects.bulk_update(changed, ["state", "closed_at"])

@@ -1,0 +1,32 @@
+"""Counts of the ledger for `zhenggai stats` and the landing page: five queries, any size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+
+from zhenggai.ledger.choices import MeasureState
+from zhenggai.ledger.models import Aspect, Finding, Inspection, Measure, Problem
+
+
+def ledger_stats(*, inspection: Inspection | None = None) -> dict[str, Any]:
+    """Rows per level of the ledger, and measures per state (every state, zeros included).
+
+    With `inspection`, only that inspection is counted. Each count filters on the
+    denormalised `inspection` column, so none of them joins.
+    """
+    scope: dict[str, Any] = {"inspection": inspection} if inspection is not None else {}
+    by_state = dict.fromkeys(MeasureState.values, 0)
+    for row in (
+        Measure.objects.filter(**scope).order_by().values("state").annotate(n=Count("id"))
+    ):
+        by_state[row["state"]] = row["n"]
+    return {
+        "inspections": 1 if inspection is not None else Inspection.objects.count(),
+        "aspects": Aspect.objects.filter(**scope).count(),
+        "problems": Problem.objects.filter(**scope).count(),
+        "findings": Finding.objects.filter(**scope).count(),
+        "measures": sum(by_state.values()),
+        "measures_by_state": by_state,
+    }
