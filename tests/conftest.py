@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,13 @@ def seed_text(seed_path: Path) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(request: pytest.FixtureRequest) -> None:
-    """Tests speak plain HTTP to the test client; production keeps the HTTPS redirect."""
-    if "django_db_setup" in request.fixturenames or "client" in request.fixturenames:
-        django_settings = request.getfixturevalue("settings")
-        django_settings.SECURE_SSL_REDIRECT = False
+def _fresh_workday_calendar() -> Iterator[None]:
+    """The calendar is cached per process; no test may see another test's holidays."""
+    from zhenggai.workdays.selectors import invalidate_workday_calendar
+
+    invalidate_workday_calendar()
+    yield
+    invalidate_workday_calendar()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -51,3 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Tests (and Chromium against live_server) speak plain HTTP; production keeps HTTPS.
+    django_settings.SECURE_SSL_REDIRECT = False
+    django_settings.SESSION_COOKIE_SECURE = False
+    django_settings.CSRF_COOKIE_SECURE = False
