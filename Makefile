@@ -9,6 +9,7 @@ setup:
 
 run: setup
 	.venv/bin/zhenggai migrate --no-input
+	.venv/bin/zhenggai holidays seed
 	.venv/bin/zhenggai demo --password $${DEMO_PASSWORD:-zhenggai-demo}
 	DEBUG=$${DEBUG:-1} .venv/bin/zhenggai serve --host $(HOST) --port $(PORT)
 

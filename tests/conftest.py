@@ -20,6 +20,9 @@ settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 REPO = Path(__file__).resolve().parent.parent
+# Fontconfig reads its configuration once per process: point it at the project's file
+# before any test (the PDF readers' fixtures included) loads WeasyPrint.
+os.environ.setdefault("FONTCONFIG_FILE", str(REPO / "src" / "zhenggai" / "core" / "fonts" / "fonts.conf"))
 SEED_PATH = REPO.parent / "shared" / "seed" / "longzihu-urban-management-2020.txt"
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Fontconfig is configured once per process: map the office font names (仿宋_GB2312 …)
+# before anything loads WeasyPrint (see core/render_office.py and docs/operations.md).
+os.environ.setdefault("FONTCONFIG_FILE", str(PACKAGE_DIR / "core" / "fonts" / "fonts.conf"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:

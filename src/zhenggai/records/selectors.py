@@ -1,0 +1,102 @@
+"""Reads of the records app, and the live figures an announcement states.
+
+The figures ("制定整改措施47条…建立完善制度16项，问责2人") are computed here from the ledger
+and the records, never typed in, in ONE query whatever the size of the inspection: each
+figure is a scalar subquery on an indexed (inspection, …) column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from zhenggai.accounts.models import User
+from zhenggai.accounts.permissions import Action, require
+from zhenggai.ledger.choices import FindingState, MeasureState
+from zhenggai.ledger.models import Aspect, Finding, Inspection, Measure, Problem
+from zhenggai.records.models import Accountability, Activity, Institution
+
+#: The keys of `live_figures`, in the order an announcement states them.
+FIGURE_KEYS = (
+    "aspects",
+    "problems",
+    "findings",
+    "closed_findings",
+    "measures",
+    "closed_measures",
+    "institutions",
+    "accountable_people",
+    "activities",
+    "activity_participants",
+)
+
+
+def _scalar(model: type[Model], aggregate: Any, **filters: Any) -> Coalesce:
+    """`(SELECT aggregate FROM model WHERE inspection_id = outer.id AND filters)`, 0 if none."""
+    inner = (
+        model._default_manager.filter(inspection=OuterRef("pk"), **filters)
+        .order_by()
+        .values("inspection")
+        .annotate(v=aggregate)
+        .values("v")
+    )
+    return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+
+def live_figures(*, inspection: Inspection) -> dict[str, int]:
+    """The announcement's figures for `inspection`, computed in one query.
+
+    Closed means the state `closed`; a measure or finding in continued watch (`watching`)
+    still counts as open, as everywhere in the ledger (GLOSSARY). `accountable_people`
+    counts distinct names: one person held to account in two forms (诫勉谈话 and 党纪处分)
+    is one person in "问责2人".
+    """
+    annotations = {
+        "aspects": _scalar(Aspect, Count("pk")),
+        "problems": _scalar(Problem, Count("pk")),
+        "findings": _scalar(Finding, Count("pk")),
+        "closed_findings": _scalar(Finding, Count("pk"), state=FindingState.CLOSED),
+        "measures": _scalar(Measure, Count("pk")),
+        "closed_measures": _scalar(Measure, Count("pk"), state=MeasureState.CLOSED),
+        "institutions": _scalar(Institution, Count("pk")),
+        "accountable_people": _scalar(Accountability, Count("person_name", distinct=True)),
+        "activities": _scalar(Activity, Count("pk")),
+        "activity_participants": _scalar(Activity, Sum("participants")),
+    }
+    # Prefixed: "aspects", "findings", "measures" … are also reverse relations of Inspection.
+    row = (
+        Inspection.objects.filter(pk=inspection.pk)
+        .annotate(**{f"figure_{key}": expr for key, expr in annotations.items()})
+        .values(*(f"figure_{key}" for key in FIGURE_KEYS))
+        .get()
+    )
+    return {key: int(row[f"figure_{key}"]) for key in FIGURE_KEYS}
+
+
+def institution_list(*, user: User, inspection: Inspection) -> QuerySet[Institution]:
+    """An inspection's institutions, for anyone who may read its ledger."""
+    require(user, Action.VIEW, inspection=inspection)
+    return (
+        Institution.objects.filter(inspection=inspection)
+        .prefetch_related("findings")
+        .order_by("issued_on", "id")
+    )
+
+
+def accountability_list(*, user: User, inspection: Inspection) -> QuerySet[Accountability]:
+    """Who was held to account: personal data, only for roles with VIEW_ACCOUNTABILITY."""
+    require(user, Action.VIEW_ACCOUNTABILITY, inspection=inspection)
+    return (
+        Accountability.objects.filter(inspection=inspection)
+        .select_related("person")
+        .prefetch_related("findings")
+        .order_by("decided_on", "id")
+    )
+
+
+def activity_list(*, user: User, inspection: Inspection) -> QuerySet[Activity]:
+    """An inspection's study, warning-education and training activities."""
+    require(user, Action.VIEW, inspection=inspection)
+    return Activity.objects.filter(inspection=inspection).order_by("held_on", "id")

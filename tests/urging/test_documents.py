@@ -1,0 +1,124 @@
+"""The formal urging notices as DOCX: title, number, addressee, fonts, storage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from tests.urging.conftest import Ladder
+from zhenggai.urging.choices import UrgingLevel
+from zhenggai.urging.documents import (
+    BODY_FONT,
+    REQUIREMENTS,
+    TITLE_FONT,
+    NoticeContent,
+    chinese_date,
+    notice_docx,
+)
+from zhenggai.urging.models import UrgingNotice
+from zhenggai.urging.services import remind_run
+
+
+def content(level: str = UrgingLevel.WARNING_LETTER) -> NoticeContent:
+    return NoticeContent(
+        level=level,
+        number="城管整改督〔2026〕3号",
+        addressee="示范区城市管理局综合行政执法大队",
+        measure="修订公务接待管理办法，严格执行公函制度和接待清单制度。",
+        finding="部分公务接待无公函、无清单。",
+        deadline=dt.date(2026, 9, 30),
+        today=dt.date(2026, 10, 20),
+        days_overdue=10,
+        issuing_body="中共示范区城市管理局委员会巡察整改工作领导小组办公室",
+    )
+
+
+def east_asian(paragraph: Paragraph) -> set[str | None]:
+    fonts = set()
+    for run in paragraph.runs:
+        rpr = run._element.rPr
+        fonts.add(rpr.rFonts.get(qn("w:eastAsia")) if rpr is not None and rpr.rFonts is not None else None)
+    return fonts
+
+
+def texts(data: bytes) -> list[Paragraph]:
+    return [p for p in Document(io.BytesIO(data)).paragraphs if p.text.strip()]
+
+
+@pytest.mark.parametrize(
+    ("level", "title"),
+    [
+        (UrgingLevel.NOTICE, "督办通知书"),
+        (UrgingLevel.REMINDER_LETTER, "提醒书"),
+        (UrgingLevel.WARNING_LETTER, "告诫书"),
+        (UrgingLevel.ACCOUNTABILITY_LETTER, "问责书"),
+    ],
+)
+def test_each_level_has_its_title_and_requirement(level: str, title: str) -> None:
+    paragraphs = texts(notice_docx(content(level)))
+    assert paragraphs[0].text == title
+    assert REQUIREMENTS[level] in [p.text for p in paragraphs]
+
+
+def test_layout_number_addressee_body_signature_and_date() -> None:
+    data = notice_docx(content())
+    paragraphs = texts(data)
+    assert [p.text for p in paragraphs[:3]] == [
+        "告诫书",
+        "城管整改督〔2026〕3号",
+        "示范区城市管理局综合行政执法大队：",
+    ]
+    body = paragraphs[3].text
+    assert "整改时限为2026年9月30日" in body
+    assert "截至2026年10月20日" in body and "已超期10个工作日" in body
+    assert "修订公务接待管理办法" in body and "部分公务接待无公函" in body
+    assert [p.text for p in paragraphs[-2:]] == [
+        "中共示范区城市管理局委员会巡察整改工作领导小组办公室",
+        "2026年10月20日",
+    ]
+    assert paragraphs[-1].alignment == 2  # right
+    assert paragraphs[1].alignment == 1  # centred
+    section = Document(io.BytesIO(data)).sections[0]
+    sizes = [section.page_width, section.page_height, section.top_margin, section.left_margin]
+    assert [round(s.mm) if s is not None else None for s in sizes] == [210, 297, 37, 28]
+
+
+def test_fonts_are_official_east_asian_faces() -> None:
+    document = Document(io.BytesIO(notice_docx(content())))
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    assert east_asian(paragraphs[0]) == {TITLE_FONT} == {"方正小标宋简体"}
+    assert paragraphs[0].runs[0].font.size == Pt(22)
+    for paragraph in paragraphs[1:]:
+        assert east_asian(paragraph) == {BODY_FONT} == {"仿宋_GB2312"}
+        assert paragraph.runs[0].font.size == Pt(16)
+    normal = document.styles["Normal"].element.rPr
+    assert normal.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+
+
+def test_chinese_date_has_no_zero_padding() -> None:
+    assert chinese_date(dt.date(2026, 1, 5)) == "2026年1月5日"
+
+
+@pytest.mark.django_db
+def test_the_cycle_stores_the_notice_as_docx(ladder: Ladder) -> None:
+    remind_run(today=dt.date(2026, 10, 20))
+    notice = UrgingNotice.objects.get()
+    assert notice.number == "城管整改督〔2026〕1号"
+    assert notice.unit == ladder.unit and notice.measure == ladder.measure
+    assert notice.issued_by == ladder.office
+    with notice.file.open("rb") as fh:
+        paragraphs = texts(fh.read())
+    assert [p.text for p in paragraphs[:3]] == [
+        "告诫书",
+        "城管整改督〔2026〕1号",
+        f"{ladder.unit.name}：",
+    ]
+    assert "已超期10个工作日" in paragraphs[3].text
+    assert paragraphs[-2].text == f"{ladder.inspection.organisation.name}巡察整改工作领导小组办公室"
+    assert paragraphs[-1].text == "2026年10月20日"
