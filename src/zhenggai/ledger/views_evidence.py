@@ -1,0 +1,55 @@
+"""Serving evidence files (佐证材料) only to users who may read the measure they prove.
+
+Files never sit under a public URL: the storage keeps them, this view checks permission and
+streams them. Anyone who may not see the file gets the same 404 as for a file that does
+not exist, so ids do not reveal what exists (no "403 means it is there").
+"""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.views.decorators.http import require_GET
+
+from zhenggai.accounts.models import User
+from zhenggai.accounts.permissions import Action, may
+from zhenggai.ledger.models import EvidenceFile
+
+
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    user = request.user
+    evidence = (
+        EvidenceFile.objects.select_related(
+            "progress_report__measure__inspection__organisation",
+            "progress_report__measure__lead_unit",
+            "progress_report__assignment__unit",
+            "close_out_request__measure__inspection__organisation",
+            "close_out_request__measure__lead_unit",
+            "close_out_request__assignment__unit",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None or not isinstance(user, User):
+        raise Http404
+    owner = evidence.progress_report or evidence.close_out_request
+    if owner is None:
+        raise Http404
+    measure = owner.measure
+    # The responsible unit sees its own evidence; everyone else needs VIEW on the inspection.
+    unit = owner.assignment.unit if owner.assignment is not None else measure.lead_unit
+    if not may(user, Action.VIEW, inspection=measure.inspection, unit=unit):
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
