@@ -1,0 +1,254 @@
+"""The ledger's measure list: order, keyset pages, filters, count and a bounded query count."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import (
+    FindingFactory,
+    InspectionFactory,
+    MeasureFactory,
+    OrganisationFactory,
+    ProgressReportFactory,
+)
+from zhenggai.accounts.models import Organisation
+from zhenggai.ledger.choices import MeasureState
+from zhenggai.ledger.models import Finding, Inspection, Measure
+from zhenggai.ledger.selectors import (
+    CURSOR_INVALID,
+    PAGE_SIZE_INVALID,
+    STATE_INVALID,
+    InvalidCursor,
+    decode_cursor,
+    encode_cursor,
+    measure_count,
+    measure_page,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date(2026, 9, 30)
+
+
+@pytest.fixture
+def inspection() -> Inspection:
+    return InspectionFactory()
+
+
+@pytest.fixture
+def unit() -> Organisation:
+    return OrganisationFactory()
+
+
+@pytest.fixture
+def finding(inspection: Inspection) -> Finding:
+    return FindingFactory(inspection=inspection)
+
+
+def make(inspection: Inspection, unit: Organisation, finding: Finding, **kw: Any) -> Measure:
+    """A measure without the factory's extra people, linked to `finding` as primary."""
+    kw.setdefault("deadline", D)
+    return MeasureFactory(
+        inspection=inspection,
+        lead_unit=unit,
+        findings=[finding],
+        responsible_leader=None,
+        responsible_person=None,
+        **kw,
+    )
+
+
+def walk(**filters: Any) -> list[list[int]]:
+    """Every page's ids, following next_cursor from the first page to the last."""
+    pages, after = [], None
+    while True:
+        page = measure_page(after=after, **filters)
+        pages.append([m.pk for m in page.measures])
+        if page.next_cursor is None:
+            return pages
+        after = decode_cursor(page.next_cursor)
+
+
+def test_it_orders_by_deadline_then_id_with_missing_deadlines_last(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    late = make(inspection, unit, finding, deadline=D + dt.timedelta(days=9))
+    none_a = make(inspection, unit, finding, deadline=None)
+    early = make(inspection, unit, finding, deadline=D - dt.timedelta(days=9))
+    tie_a = make(inspection, unit, finding, deadline=D)
+    none_b = make(inspection, unit, finding, deadline=None)
+    tie_b = make(inspection, unit, finding, deadline=D)
+
+    ids = [m.pk for m in measure_page(unit=unit).measures]
+
+    assert ids == [early.pk, tie_a.pk, tie_b.pk, late.pk, none_a.pk, none_b.pk]
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 3, 5, 7])
+def test_keyset_pages_neither_overlap_nor_skip(
+    inspection: Inspection, unit: Organisation, finding: Finding, page_size: int
+) -> None:
+    deadlines = [D, None, D, D + dt.timedelta(days=1), None, D - dt.timedelta(days=3), None, D]
+    for deadline in deadlines:
+        make(inspection, unit, finding, deadline=deadline)
+    everything = [m.pk for m in measure_page(unit=unit, page_size=100).measures]
+
+    pages = walk(unit=unit, page_size=page_size)
+
+    assert [pk for page in pages for pk in page] == everything
+    assert len(everything) == len(deadlines)
+    assert all(len(page) == page_size for page in pages[:-1])
+    assert 1 <= len(pages[-1]) <= page_size
+
+
+def test_the_single_statement_variant_returns_the_same_pages(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    for deadline in [D, None, D, D + dt.timedelta(days=1), None, D - dt.timedelta(days=3)]:
+        make(inspection, unit, finding, deadline=deadline)
+
+    assert walk(unit=unit, page_size=2) == walk(unit=unit, page_size=2, _split_nulls=False)
+
+
+def test_last_page_has_no_cursor(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    for _ in range(3):
+        make(inspection, unit, finding)
+
+    assert measure_page(unit=unit, page_size=3).next_cursor is None
+    assert measure_page(unit=unit, page_size=2).has_next
+
+
+def test_it_lists_open_measures_of_the_unit_and_inspection_only(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    now = timezone.now()
+    planned = make(inspection, unit, finding, state=MeasureState.PLANNED)
+    watching = make(inspection, unit, finding, state=MeasureState.WATCHING, watching_since=now)
+    closed = make(inspection, unit, finding, state=MeasureState.CLOSED, closed_at=now)
+    other_unit = make(inspection, OrganisationFactory(), finding)
+    other_inspection = InspectionFactory()
+    elsewhere = make(other_inspection, unit, FindingFactory(inspection=other_inspection))
+
+    def ids(**filters: Any) -> set[int]:
+        return {m.pk for m in measure_page(**filters).measures}
+
+    assert ids(unit=unit, inspection=inspection) == {planned.pk, watching.pk}
+    assert ids(unit=unit) == {planned.pk, watching.pk, elsewhere.pk}
+    assert ids(inspection=inspection) == {planned.pk, watching.pk, other_unit.pk}
+    assert ids(unit=unit, states=[MeasureState.CLOSED]) == {closed.pk}
+    assert measure_count(unit=unit, inspection=inspection) == 2
+    assert measure_count(unit=unit) == 3
+    assert measure_count(inspection=inspection, states=[MeasureState.CLOSED]) == 1
+    assert measure_count() == 4
+
+
+def test_count_matches_the_rows_paged_through(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    for deadline in [D, None, D, None, D + dt.timedelta(days=2)]:
+        make(inspection, unit, finding, deadline=deadline)
+
+    pages = walk(unit=unit, page_size=2)
+
+    assert measure_count(unit=unit) == sum(len(p) for p in pages) == 5
+
+
+def test_each_row_carries_its_latest_progress_and_primary_finding(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    reported = make(inspection, unit, finding)
+    silent = make(inspection, unit, finding)
+    base = timezone.now()
+    for days, narrative in [(3, "较早"), (1, "最新"), (5, "最早")]:
+        ProgressReportFactory(
+            measure=reported, narrative=narrative, reported_at=base - dt.timedelta(days=days)
+        )
+
+    for plan in ("joined", "split", "window"):
+        rows = {m.pk: m for m in measure_page(unit=unit, _plan=plan).measures}
+        assert rows[reported.pk].latest_progress.narrative == "最新"
+        assert rows[silent.pk].latest_progress is None
+        assert rows[reported.pk].primary_finding == finding
+        assert rows[reported.pk].primary_finding.problem.aspect == finding.problem.aspect
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("fixed", [False, True], ids=["all-units", "unit-and-inspection"])
+@pytest.mark.parametrize(("plan", "queries"), [("joined", 2), ("split", 4), ("window", 4)])
+def test_query_count_does_not_grow_with_the_rows(
+    inspection: Inspection,
+    unit: Organisation,
+    finding: Finding,
+    rows: int,
+    fixed: bool,
+    plan: str,
+    queries: int,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(rows):
+        measure = make(inspection, unit, finding, deadline=None if n % 5 == 0 else D)
+        ProgressReportFactory(measure=measure)
+    filters = {"unit": unit, "inspection": inspection} if fixed else {}
+
+    # "joined": 1 dated rows (with inspection and lead unit unless fixed, primary finding →
+    # problem → aspect, latest progress report), 2 undated rows (the page reaches them).
+    # The other plans add 3 primary findings and 4 latest progress reports.
+    with django_assert_max_num_queries(queries):
+        page = measure_page(page_size=50, _plan=plan, **filters)
+        for m in page.measures:  # touching the related rows must not query
+            assert m.inspection.title and m.lead_unit.name
+            assert m.primary_finding.problem.aspect.title
+            assert m.latest_progress is not None
+    assert len(page.measures) == rows
+
+
+@pytest.mark.parametrize(("plan", "expected"), [("split", 3), ("joined", 1)])
+def test_a_page_inside_the_dated_rows_skips_the_undated_query(
+    inspection: Inspection, unit: Organisation, finding: Finding, plan: str, expected: int
+) -> None:
+    for _ in range(4):
+        ProgressReportFactory(measure=make(inspection, unit, finding))
+    make(inspection, unit, finding, deadline=None)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = measure_page(unit=unit, page_size=2, _plan=plan)
+
+    assert len(queries) == expected  # split: dated rows, primary findings, latest progress
+    assert all(m.latest_progress is not None for m in page.measures)
+
+
+@pytest.mark.parametrize(
+    "cursor", ["", "not-a-cursor", "!!!", encode_cursor((D, 1))[:-2], "MjAyNi0xMy0wMS4x"]
+)
+def test_a_bad_cursor_is_refused_with_a_clear_error(cursor: str) -> None:
+    with pytest.raises(InvalidCursor, match=CURSOR_INVALID):
+        decode_cursor(cursor)
+
+
+def test_a_cursor_round_trips() -> None:
+    assert decode_cursor(encode_cursor((D, 42))) == (D, 42)
+    assert decode_cursor(encode_cursor((None, 7))) == (None, 7)
+    assert "/" not in encode_cursor((D, 10**12)) and "=" not in encode_cursor((D, 10**12))
+
+
+def test_a_negative_id_in_a_cursor_is_refused() -> None:
+    import base64
+
+    forged = base64.urlsafe_b64encode(b"2026-09-30.-5").decode().rstrip("=")
+    with pytest.raises(InvalidCursor, match=CURSOR_INVALID):
+        decode_cursor(forged)
+
+
+def test_bad_page_size_and_state_are_refused() -> None:
+    with pytest.raises(ValueError, match=PAGE_SIZE_INVALID.format(max=500)):
+        measure_page(page_size=0)
+    with pytest.raises(ValueError, match=STATE_INVALID.format(state="done")):
+        measure_page(states=["done"])
