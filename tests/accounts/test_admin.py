@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import Client
 
@@ -11,15 +9,6 @@ from tests.factories import OrganisationFactory, UserFactory
 from zhenggai.accounts.models import Organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    """Admin pages link static files; tests have no collected manifest to look them up in."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -15,15 +13,6 @@ from tests.factories import AssignmentFactory, ProgressReportFactory, UserFactor
 
 DATA_MODEL_APPS = ["accounts", "ledger", "records", "audit", "workdays", "publication", "urging"]
 MODELS = [model for label in DATA_MODEL_APPS for model in apps.get_app_config(label).get_models()]
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings: Any) -> None:
-    """Admin pages link static files; tests have no collected manifest to look them up in."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
