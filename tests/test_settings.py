@@ -8,7 +8,7 @@ import sys
 
 
 def _check_deploy(extra: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({"ZHENGGAI_DATA_DIR": str(tmp_path), **extra})
     return subprocess.run([sys.executable, "-m", "zhenggai", "check", "--deploy", "--fail-level", "WARNING"],
                           capture_output=True, text=True, env=env, check=False)
