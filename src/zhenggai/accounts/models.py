@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.accounts.choices import OrganisationKind, Role
 
 #: Materialised paths look like "/1/5/12/": every ancestor's id, then the node's own id.
@@ -78,7 +78,7 @@ class Organisation(models.Model):
         help_text=_("逐级督办时的单位主要负责人"),
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -122,7 +122,7 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -166,7 +166,7 @@ class RoleAssignment(models.Model):
         related_name="role_assignments",
         help_text=_("留空表示该组织的全部巡察"),
     )
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("角色分配")

@@ -16,8 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.utils import timezone
-
+from zhenggai import clock
 from zhenggai.core.signals import (
     NO_SIGNAL,
     SignalPolicy,
@@ -41,7 +40,7 @@ def signal_policy(inspection: Inspection) -> SignalPolicy:
 def _context(
     today: dt.date | None, calendar: WorkdayCalendar | None
 ) -> tuple[dt.date, WorkdayCalendar]:
-    return (today or timezone.localdate(), calendar or workday_calendar())
+    return (today or clock.today(), calendar or workday_calendar())
 
 
 def _signal(

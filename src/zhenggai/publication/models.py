@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.publication.choices import AnnouncementState, FeedbackState, Visibility
 
 
@@ -58,7 +58,7 @@ class Announcement(models.Model):
     )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -105,7 +105,7 @@ class PublicFeedback(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     contact_email = models.EmailField(_("电子邮箱"), blank=True)
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), default=clock.now)
     state = models.CharField(
         _("状态"), max_length=16, choices=FeedbackState.choices, default=FeedbackState.NEW
     )

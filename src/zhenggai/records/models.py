@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.records.choices import AccountabilityForm, ActivityKind, InstitutionKind
 
 
@@ -36,7 +36,7 @@ class Institution(models.Model):
         "ledger.Finding", verbose_name=_("对应问题"), blank=True, related_name="institutions"
     )
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -81,7 +81,7 @@ class Accountability(models.Model):
         "ledger.Finding", verbose_name=_("对应问题"), blank=True, related_name="accountabilities"
     )
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -112,7 +112,7 @@ class Activity(models.Model):
     held_on = models.DateField(_("举办日期"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.ledger.choices import Signal
 from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind, UrgingLevel
 
@@ -56,7 +56,7 @@ class Reminder(models.Model):
         _("督办层级"), choices=EscalationStep.choices, default=EscalationStep.RESPONSIBLE_PERSON
     )
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
-    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), default=clock.now)
     subject = models.CharField(_("主题"), max_length=255)
     body = models.TextField(_("内容"), blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=191, blank=True)
@@ -118,7 +118,7 @@ class UrgingNotice(models.Model):
     level = models.CharField(_("督办等级"), max_length=32, choices=UrgingLevel.choices)
     number = models.CharField(_("文号"), max_length=64, help_text=_("如 督〔2026〕3号"))
     body = models.TextField(_("内容"), blank=True)
-    issued_at = models.DateTimeField(_("印发时间"), default=timezone.now)
+    issued_at = models.DateTimeField(_("印发时间"), default=clock.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("签发人"),
@@ -152,7 +152,7 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=255)
     body = models.TextField(_("内容"), blank=True)
     link = models.CharField(_("链接"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("时间"), default=clock.now)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     class Meta:
@@ -201,7 +201,7 @@ class Snapshot(models.Model):
     overdue = models.PositiveIntegerField(_("超期"), default=0)
     audit_head_seq = models.PositiveBigIntegerField(_("审计链序号"), null=True, blank=True)
     audit_head_hash = models.CharField(_("审计链哈希"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("统计快照")

@@ -42,8 +42,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import Organisation, Person, RoleAssignment, User
 from zhenggai.accounts.permissions import Action, _ancestor_paths, require
@@ -477,7 +477,7 @@ def _send_event(
     if event.note:
         body = f"{body}（{event.note}）"
     mail: list[tuple[str, str, str]] = []
-    sent_at = timezone.now()
+    sent_at = clock.now()
     sent = 0
     for recipient in event.recipients:
         sent += _deliver(
@@ -588,7 +588,7 @@ def urging_notice_issue(
 ) -> UrgingNotice:
     """The office issues a formal urging notice by hand (the cycle issues them by itself)."""
     require(actor, Action.URGE, inspection=measure.inspection)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     target = Target(measure, assignment)
     if (assignment or measure).deadline is None:
         raise ValidationError(NOTICE_NEEDS_DEADLINE)
@@ -652,7 +652,7 @@ def _send_digests(events: list[Event], today: dt.date, offices: _Offices) -> int
                 mail: list[tuple[str, str, str]] = []
                 _deliver(
                     recipient=recipient, kind=ReminderKind.DIGEST, subject=subject, body=body,
-                    key_for=key_for, target=None, sent_at=timezone.now(), mail=mail,
+                    key_for=key_for, target=None, sent_at=clock.now(), mail=mail,
                     channels=[channel],
                 )
                 _email_on_commit(mail)
@@ -680,7 +680,7 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     if locked.user_id != user.pk:
         raise PermissionDenied(NOT_YOUR_NOTIFICATION)
     if locked.read_at is None:
-        locked.read_at = timezone.now()
+        locked.read_at = clock.now()
         locked.save(update_fields=["read_at"])
         audit_record(
             actor=user,

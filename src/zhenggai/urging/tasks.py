@@ -9,8 +9,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.mail import send_mail
-from django.utils import timezone
 from django_tasks import task
+
+from zhenggai import clock
 
 
 @task()
@@ -18,7 +19,7 @@ def remind_cycle(*, today: str | None = None) -> dict[str, Any]:
     """Reminders, escalation, digests and the snapshot for `today` (ISO; default: today)."""
     from zhenggai.urging.services import remind_run
 
-    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    day = dt.date.fromisoformat(today) if today else clock.today()
     return remind_run(today=day).as_dict()
 
 

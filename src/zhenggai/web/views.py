@@ -14,8 +14,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import Organisation, User
 from zhenggai.accounts.permissions import Action, may, organisations_where
@@ -59,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "ledgers": _ledgers(request.user),
             "any_inspection": any_inspection,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.ledger.choices import (
     ACTIVE_CLOSE_OUT_STATES,
     AcceptanceDecision,
@@ -45,7 +45,7 @@ class CloseOutRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="close_out_requests",
     )
-    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now)
     summary = models.TextField(_("整改完成情况"))
     state = models.CharField(
         _("状态"), max_length=16, choices=CloseOutState.choices, default=CloseOutState.PENDING
@@ -97,7 +97,7 @@ class CloseOutReview(models.Model):
     stage = models.CharField(_("审核环节"), max_length=16, choices=ReviewStage.choices)
     decision = models.CharField(_("审核结论"), max_length=16, choices=ReviewDecision.choices)
     reason = models.TextField(_("理由"), blank=True)
-    decided_at = models.DateTimeField(_("审核时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("审核时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("销号审核")
@@ -133,7 +133,7 @@ class Acceptance(models.Model):
     )
     decision = models.CharField(_("验收结论"), max_length=16, choices=AcceptanceDecision.choices)
     note = models.TextField(_("验收意见"), blank=True)
-    decided_at = models.DateTimeField(_("验收时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("验收时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("验收")
@@ -165,7 +165,7 @@ class FollowUpReview(models.Model):
     )
     date = models.DateField(_("检查日期"))
     conclusion = models.TextField(_("检查结论"))
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("回头看")
@@ -209,7 +209,7 @@ class Reopening(models.Model):
         on_delete=models.PROTECT,
         related_name="reopenings",
     )
-    reopened_at = models.DateTimeField(_("重新打开时间"), default=timezone.now)
+    reopened_at = models.DateTimeField(_("重新打开时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("重新打开")

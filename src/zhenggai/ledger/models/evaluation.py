@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.ledger.choices import EvaluationGrade
 
 
@@ -28,7 +28,7 @@ class EffectivenessEvaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
     )
-    evaluated_at = models.DateTimeField(_("评估时间"), default=timezone.now)
+    evaluated_at = models.DateTimeField(_("评估时间"), default=clock.now)
     total = models.DecimalField(_("总分"), max_digits=5, decimal_places=1)
     grade = models.CharField(_("等次"), max_length=16, choices=EvaluationGrade.choices)
     reasons = models.TextField(_("评估意见"), blank=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.ledger.choices import (
     FormalReportKind,
     FormalReportState,
@@ -66,7 +66,7 @@ class Inspection(models.Model):
         _("黄灯预警（工作日）"), default=10, help_text=_("距整改时限不足该工作日数时亮黄灯")
     )
     requires_three_party_acceptance = models.BooleanField(_("需要三方验收"), default=False)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -141,7 +141,7 @@ class FormalReport(models.Model):
         choices=FormalReportState.choices,
         default=FormalReportState.PLANNED,
     )
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -180,7 +180,7 @@ class RectificationPlan(models.Model):
         blank=True,
         related_name="approved_plans",
     )
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -219,7 +219,7 @@ class PlanRevision(models.Model):
         blank=True,
         related_name="plan_revisions",
     )
-    created_at = models.DateTimeField(_("修订时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("修订时间"), default=clock.now, editable=False)
     reason = models.TextField(_("修订原因"), blank=True)
     snapshot = models.JSONField(_("方案快照"), default=dict, blank=True)
     diff = models.TextField(_("修订内容"), blank=True)
@@ -285,7 +285,7 @@ class SourceDocument(models.Model):
         blank=True,
         related_name="imported_documents",
     )
-    imported_at = models.DateTimeField(_("导入时间"), default=timezone.now)
+    imported_at = models.DateTimeField(_("导入时间"), default=clock.now)
 
     class Meta:
         verbose_name = _("来源文件")

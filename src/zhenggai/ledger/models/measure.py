@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.ledger.choices import ExtensionStatus, MeasureState, Urgency
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Lifecycle(models.Model):
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     watching_since = models.DateTimeField(_("转入持续跟踪时间"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("重新打开时间"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
@@ -266,7 +266,7 @@ class Extension(models.Model):
         on_delete=models.PROTECT,
         related_name="extension_requests",
     )
-    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    requested_at = models.DateTimeField(_("申请时间"), default=clock.now)
     status = models.CharField(
         _("审批状态"),
         max_length=16,

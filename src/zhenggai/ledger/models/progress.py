@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from zhenggai import clock
 
 
 class ProgressReport(models.Model):
@@ -39,7 +40,7 @@ class ProgressReport(models.Model):
         blank=True,
         related_name="progress_reports",
     )
-    reported_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    reported_at = models.DateTimeField(_("填报时间"), default=clock.now)
     as_of = models.DateField(_("截至日期"))
     narrative = models.TextField(_("进展情况"))
     percent = models.PositiveSmallIntegerField(_("完成进度（%）"), null=True, blank=True)
@@ -117,7 +118,7 @@ class EvidenceFile(models.Model):
         blank=True,
         related_name="evidence_files",
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=clock.now)
     version = models.PositiveIntegerField(_("版本"), default=1)
     supersedes = models.ForeignKey(
         "self",

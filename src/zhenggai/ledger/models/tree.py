@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.ledger.choices import AnswerKind, FindingScope, FindingState
 
 
@@ -138,7 +138,7 @@ class Finding(models.Model):
     )
     explanation_accepted_at = models.DateTimeField(_("情况说明认定时间"), null=True, blank=True)
     explanation_expires_on = models.DateField(_("情况说明有效期至"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

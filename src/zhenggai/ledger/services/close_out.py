@@ -26,6 +26,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.models import Organisation, Person, User
 from zhenggai.accounts.permissions import ACTION_LABELS, FORBIDDEN, Action, may, require
 from zhenggai.audit.services import audit_record, field_values
@@ -207,7 +208,7 @@ def close_out_request_create(
         raise ValidationError(SUMMARY_REQUIRED, code="required")
     if not files:
         raise ValidationError(EVIDENCE_REQUIRED, code="required")
-    now = timezone.now()
+    now = clock.now()
     request = CloseOutRequest(
         measure=locked,
         assignment=locked_assignment,
@@ -279,7 +280,7 @@ def _closed_state(measure: Measure) -> str:
 
 
 def _close_target(measure: Measure, assignment: Assignment | None, *, actor: User) -> None:
-    now = timezone.now()
+    now = clock.now()
     if assignment is not None:
         save_lifecycle(
             assignment, state=_closed_state(measure), at=now, actor=actor, action="assignment.close"
@@ -313,7 +314,7 @@ def _schedule_check_in(measure: Measure, *, after: dt.date, actor: User) -> Chec
 
 def _close_findings(measure: Measure, *, actor: User) -> None:
     """Each finding of the measure closes when all its measures are closed or watched."""
-    now = timezone.now()
+    now = clock.now()
     findings = (
         Finding.objects.select_for_update().filter(measure_links__measure=measure).order_by("pk")
     )
@@ -413,7 +414,7 @@ def _return(
     save_lifecycle(
         target,
         state=MeasureState.RETURNED,
-        at=timezone.now(),
+        at=clock.now(),
         actor=actor,
         action=f"{target._meta.model_name}.return",
     )
@@ -556,7 +557,7 @@ def check_in_record(*, check_in: CheckIn, note: str, actor: User) -> CheckIn:
     if not note.strip():
         raise ValidationError(CHECK_IN_NOTE_REQUIRED, code="required")
     before = field_values(locked, ["done_at", "note", "author"])
-    locked.done_at = timezone.now()
+    locked.done_at = clock.now()
     locked.note = note.strip()
     locked.author = actor
     locked.full_clean()
@@ -594,10 +595,10 @@ def explanation_accept(
         raise ValidationError(NOT_EXPLANATION, code="invalid")
     if locked.state != FindingState.OPEN:
         raise ValidationError(FINDING_NOT_OPEN, code="conflict")
-    if expires_on is not None and expires_on <= timezone.localdate():
+    if expires_on is not None and expires_on <= clock.today():
         raise ValidationError(EXPIRY_IN_PAST, code="invalid")
     before = field_values(locked, _FINDING_FIELDS)
-    now = timezone.now()
+    now = clock.now()
     locked.explanation_approver = approver_person
     locked.explanation_accepted_at = now
     locked.explanation_expires_on = expires_on
@@ -626,7 +627,7 @@ def follow_up_review_create(
     require(actor, Action.FOLLOW_UP_REVIEW, inspection=inspection)
     if not conclusion.strip():
         raise ValidationError(CONCLUSION_REQUIRED, code="required")
-    if date > timezone.localdate():
+    if date > clock.today():
         raise ValidationError(REVIEW_DATE_IN_FUTURE, code="invalid")
     review = FollowUpReview(
         inspection=inspection, reviewer=actor, date=date, conclusion=conclusion.strip()
@@ -748,7 +749,7 @@ def reopen(
     if review is not None and review.inspection_id != inspection_id:
         raise ValidationError(REVIEW_OTHER_INSPECTION, code="invalid")
     reason = reason.strip()
-    at = timezone.now()
+    at = clock.now()
     # Lock order: measures (by pk), then findings.
     measures = [lock_measure(pk) for pk in sorted(measure_ids)]
     if finding is not None:

@@ -12,8 +12,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.services import audit_record, field_values
@@ -126,7 +126,7 @@ def extension_approve(*, extension: Extension, actor: User, note: str = "") -> E
     before = field_values(extension, _EXTENSION_FIELDS)
     extension.status = ExtensionStatus.APPROVED
     extension.decided_by = actor
-    extension.decided_at = timezone.now()
+    extension.decided_at = clock.now()
     extension.decision_note = note.strip()
     if extension.assignment_id is not None:
         assignment = Assignment.objects.select_for_update().get(pk=extension.assignment_id)
@@ -170,7 +170,7 @@ def extension_reject(*, extension: Extension, actor: User, note: str) -> Extensi
     before = field_values(extension, _EXTENSION_FIELDS)
     extension.status = ExtensionStatus.REJECTED
     extension.decided_by = actor
-    extension.decided_at = timezone.now()
+    extension.decided_at = clock.now()
     extension.decision_note = note.strip()
     extension.full_clean()
     extension.save()

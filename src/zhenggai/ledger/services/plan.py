@@ -22,8 +22,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.models import Organisation, Person, User
 from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.services import audit_record, field_values
@@ -292,7 +292,7 @@ def plan_approve(*, plan: RectificationPlan, actor: User) -> RectificationPlan:
         raise ValidationError(PLAN_CHANGED_SINCE_REVISION)
     before = field_values(plan, _PLAN_FIELDS)
     plan.state = PlanState.APPROVED
-    plan.approved_at = timezone.now()
+    plan.approved_at = clock.now()
     plan.approved_by = actor
     plan.full_clean()
     plan.save()

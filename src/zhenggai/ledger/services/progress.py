@@ -26,8 +26,8 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.models import Organisation, User
 from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.services import audit_record, field_values
@@ -410,7 +410,7 @@ def _check_report_fields(narrative: str, percent: int | None, as_of: dt.date) ->
         raise ValidationError(NARRATIVE_REQUIRED, code="required")
     if percent is not None and not 0 <= percent <= 100:
         raise ValidationError(PERCENT_RANGE, code="invalid")
-    if as_of > timezone.localdate():
+    if as_of > clock.today():
         raise ValidationError(AS_OF_IN_FUTURE, code="invalid")
 
 
@@ -436,7 +436,7 @@ def progress_report_submit(
     )
     _refuse_if_finished(locked, locked_assignment)
     _check_report_fields(narrative, percent, as_of)
-    now = timezone.now()
+    now = clock.now()
     report = ProgressReport(
         measure=locked,
         assignment=locked_assignment,
@@ -487,7 +487,7 @@ def progress_report_correct(
         measure=locked,
         assignment=locked_assignment,
         author=actor,
-        reported_at=timezone.now(),
+        reported_at=clock.now(),
         as_of=as_of,
         narrative=narrative.strip(),
         percent=percent,

@@ -12,9 +12,9 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django_tasks import TaskResultStatus
 
+from zhenggai import clock
 from zhenggai.urging.tasks import remind_cycle
 
 BAD_DATE = "--today 须为 YYYY-MM-DD 格式的日期：{value}"
@@ -35,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         raw = options.get("today")
         try:
-            today = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+            today = dt.date.fromisoformat(raw) if raw else clock.today()
         except ValueError:
             raise CommandError(BAD_DATE.format(value=raw), returncode=2) from None
         result = remind_cycle.enqueue(today=today.isoformat())
