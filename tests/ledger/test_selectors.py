@@ -19,12 +19,14 @@ from tests.factories import (
 )
 from zhenggai.accounts.models import Organisation
 from zhenggai.ledger.choices import MeasureState
-from zhenggai.ledger.models import Finding, Inspection, Measure
+from zhenggai.ledger.models import MEASURE_OPEN, Finding, Inspection, Measure
 from zhenggai.ledger.selectors import (
     CURSOR_INVALID,
+    OPEN_LITERAL,
     PAGE_SIZE_INVALID,
     STATE_INVALID,
     InvalidCursor,
+    SqlLiteral,
     decode_cursor,
     encode_cursor,
     measure_count,
@@ -252,3 +254,36 @@ def test_bad_page_size_and_state_are_refused() -> None:
         measure_page(page_size=0)
     with pytest.raises(ValueError, match=STATE_INVALID.format(state="done")):
         measure_page(states=["done"])
+
+
+def test_open_filter_writes_closed_into_the_sql_and_selects_what_measure_open_does(
+    inspection: Inspection, unit: Organisation, finding: Finding
+) -> None:
+    now = timezone.now()
+    make(inspection, unit, finding)
+    make(inspection, unit, finding, state=MeasureState.IN_PROGRESS, started_at=now)
+    make(inspection, unit, finding, state=MeasureState.CLOSED, started_at=now, closed_at=now)
+    sql, params = _open_sql()
+    assert "'closed'" in sql and "closed" not in [str(p) for p in params]
+    assert set(Measure.objects.filter(OPEN_LITERAL).values_list("pk", flat=True)) == set(
+        Measure.objects.filter(MEASURE_OPEN).values_list("pk", flat=True)
+    )
+    assert measure_count(unit=unit) == 2
+
+
+def _open_sql() -> tuple[str, tuple[Any, ...]]:
+    return Measure.objects.filter(OPEN_LITERAL).query.sql_with_params()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner only")
+def test_sqlite_uses_the_partial_index_for_the_open_count(unit: Organisation) -> None:
+    sql, params = Measure.objects.filter(OPEN_LITERAL, lead_unit=unit).values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "ledger_measure_open_unit" in plan
+
+
+def test_sql_literal_refuses_anything_but_an_identifier() -> None:
+    with pytest.raises(ValueError):
+        SqlLiteral("x'; DROP TABLE t; --")

@@ -25,15 +25,15 @@ import binascii
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, Window
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import Exact
 
 from zhenggai.accounts.models import Organisation
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import (
-    MEASURE_OPEN,
     Inspection,
     Measure,
     MeasureFinding,
@@ -54,6 +54,29 @@ _NULL_DEADLINE = "-"
 
 #: How a page is fetched (see `_joined`); benchmarks/ledger_bench.py times each one.
 PagePlan = Literal["joined", "split", "window"]
+
+
+class SqlLiteral(Value):
+    """A constant written into the SQL text instead of being bound as a parameter.
+
+    SQLite re-prepares a statement whose WHERE has a bound parameter in a partial index's
+    condition on every execution (to re-check that the index applies): 1.4 ms for the
+    open-measure count with `state = ?`, 0.07 ms with `state = 'closed'`, same plan
+    (docs/benchmarks.md). Only for plain identifiers such as state names.
+    """
+
+    def __init__(self, value: str) -> None:
+        if not value.isidentifier() or not value.isascii():
+            raise ValueError(f"not a plain identifier: {value!r}")
+        super().__init__(value)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        return f"'{self.value}'", []
+
+
+#: MEASURE_OPEN (the partial indexes' condition) with 'closed' written into the SQL; it
+#: compiles to the same `NOT (state = 'closed')` term, so both engines still match the index.
+OPEN_LITERAL = ~Q(Exact(F("state"), SqlLiteral(MeasureState.CLOSED.value)))
 
 
 class InvalidCursor(ValueError):
@@ -106,10 +129,11 @@ def _measures(
     inspection: Inspection | None,
     states: Iterable[str] | None,
 ) -> QuerySet[Measure]:
-    """The filtered measures, unordered. Open uses MEASURE_OPEN itself, not an equivalent
-    `state__in`, because SQLite matches a partial index only on its literal condition."""
+    """The filtered measures, unordered. Open uses MEASURE_OPEN's own condition (as
+    OPEN_LITERAL), not an equivalent `state__in`, because SQLite matches a partial index
+    only on its literal condition."""
     if states is None:
-        qs = Measure.objects.filter(MEASURE_OPEN)
+        qs = Measure.objects.filter(OPEN_LITERAL)
     else:
         wanted = list(states)
         for state in wanted:
