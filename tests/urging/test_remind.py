@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from tests.factories import AssignmentFactory, MeasureFactory, OrganisationFactory, PersonFactory
 from tests.urging.conftest import DEADLINE, Ladder, user_with
@@ -20,7 +21,7 @@ from zhenggai.cli import main as zhenggai_main
 from zhenggai.core.workdays import YearNotCovered
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind, UrgingLevel
-from zhenggai.urging.models import Notification, Reminder, UrgingNotice
+from zhenggai.urging.models import Notification, Reminder, Snapshot, UrgingNotice
 from zhenggai.urging.services import (
     NO_ISSUER,
     NOT_YOUR_NOTIFICATION,
@@ -28,9 +29,10 @@ from zhenggai.urging.services import (
     notification_mark_read,
     remind_run,
     urging_notice_issue,
-    workday_calendar,
 )
+from zhenggai.urging.services.calendar import calendar_for
 from zhenggai.workdays.models import CalendarDay, CalendarYear
+from zhenggai.workdays.selectors import invalidate_workday_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -267,15 +269,31 @@ def test_one_digest_per_recipient_per_day(
 
 
 def test_the_holiday_table_is_used_once_a_year_is_complete() -> None:
-    package = workday_calendar(years=[2026])
+    today = dt.date(2026, 9, 1)
+    package = calendar_for(today=today)  # an empty table: the chinese-calendar package
     assert not package.is_working_day(dt.date(2026, 10, 5))
+    assert package.covers(dt.date(2004, 1, 1))
     CalendarYear.objects.create(year=2026, complete=True)
     CalendarDay.objects.create(date=dt.date(2026, 10, 1), kind="holiday", name="国庆节")
-    table = workday_calendar(years=[2026])
+    invalidate_workday_calendar()  # written past the workdays services, which would do this
+    table = calendar_for(today=today)
     assert not table.is_working_day(dt.date(2026, 10, 1))
     assert table.is_working_day(dt.date(2026, 10, 5))  # not entered in the table
     with pytest.raises(YearNotCovered):
         table.is_working_day(dt.date(2025, 10, 5))
+
+
+def test_the_cycle_counts_with_the_holiday_table(
+    ladder: Ladder, run: Callable[[dt.date], RemindResult]
+) -> None:
+    # The table makes 28 and 29 September days off: on the 25th only the 30th is left.
+    CalendarYear.objects.create(year=2026, complete=True)
+    for day in (28, 29):
+        CalendarDay.objects.create(date=dt.date(2026, 9, day), kind="holiday", name="测试")
+    invalidate_workday_calendar()
+    run(dt.date(2026, 9, 25))
+    body = Reminder.objects.filter(kind=ReminderKind.BEFORE_DEADLINE)[0].body
+    assert "还剩1个工作日" in body  # the package would say 3
 
 
 def test_a_deadline_in_an_uncovered_year_counts_calendar_days_and_says_so(
@@ -345,3 +363,68 @@ def test_the_remind_command_runs_the_cycle(
 def test_the_remind_command_refuses_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
     assert zhenggai_main(["remind", "--today", "2026-13-01"]) == 2
     assert "--today 须为 YYYY-MM-DD 格式的日期：2026-13-01" in capsys.readouterr().err
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_without_inline_the_database_backend_queues_the_cycle(
+    ladder: Ladder, settings: Any
+) -> None:
+    settings.TASKS = DATABASE_TASKS
+    out = io.StringIO()
+    call_command("remind", "--today", "2026-10-13", stdout=out)
+    assert "2026-10-13 的督办将由任务进程执行" in out.getvalue()
+    assert DBTaskResult.objects.count() == 1  # waiting for db_worker
+    assert not Reminder.objects.exists()
+
+
+def test_inline_runs_the_cycle_and_its_mail_here_with_the_database_backend(
+    ladder: Ladder, settings: Any, django_capture_on_commit_callbacks: Capture
+) -> None:
+    settings.TASKS = DATABASE_TASKS
+    out, err = io.StringIO(), io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind", "--today", "2026-10-13", "--inline", stdout=out, stderr=err)
+    assert "2026-10-13 督办完成：发送提醒 2 条，印发督办文书 1 份，每日汇总 2 份" in out.getvalue()
+    assert Reminder.objects.filter(kind=ReminderKind.ESCALATION).count() == 2
+    assert UrgingNotice.objects.get().level == UrgingLevel.REMINDER_LETTER
+    assert Snapshot.objects.filter(taken_on=dt.date(2026, 10, 13)).exists()
+    # The mail went out from this process: nothing waits for a worker that may not exist.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [ladder.leader.user.email, ladder.leader.user.email, ladder.person.user.email]
+    )
+    assert DBTaskResult.objects.count() == 0
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_the_remind_command_exits_1_naming_the_error_when_the_cycle_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], inline: bool
+) -> None:
+    def broken(**kwargs: Any) -> RemindResult:
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr("zhenggai.urging.services.remind_run", broken)
+    argv = ["remind", "--today", "2026-10-13", *(["--inline"] if inline else [])]
+    assert zhenggai_main(argv) == 1
+    err = capsys.readouterr().err
+    assert "督办任务执行失败：builtins.RuntimeError" in err
+    if inline:
+        assert "督办任务执行失败：builtins.RuntimeError（磁盘已满）" in err
+        assert "Traceback" not in err  # (the immediate backend logs one of its own)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_reports_mail_it_could_not_send_and_exits_1(
+    ladder: Ladder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def unreachable(*args: Any, **kwargs: Any) -> int:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr("zhenggai.urging.tasks.send_mail", unreachable)
+    assert zhenggai_main(["remind", "--today", "2026-10-13", "--inline"]) == 1
+    out, err = capsys.readouterr()
+    assert "督办完成：发送提醒 2 条，印发督办文书 1 份，每日汇总 2 份" in out  # the rest was done
+    assert f"邮件未能发送给 {ladder.leader.user.email}（提醒书：" in err
+    assert "督办已执行，但有 3 封邮件未能发送" in err
+    assert Notification.objects.filter(user=ladder.leader.user).exists()

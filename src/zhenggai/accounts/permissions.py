@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import Organisation, RoleAssignment, User
+
+if TYPE_CHECKING:
+    # Only for the annotation: ledger's models import accounts, not the other way round.
+    from zhenggai.ledger.models import Inspection
 
 
 class Action(StrEnum):
@@ -32,6 +37,8 @@ class Action(StrEnum):
     ACCEPT = "accept"  # three-party acceptance
     ACCEPT_EXPLANATION = "accept_explanation"
     FOLLOW_UP_REVIEW = "follow_up_review"
+    SUBMIT_FORMAL_REPORT = "submit_formal_report"  # send the two reports owed after feedback
+    REVIEW_FORMAL_REPORT = "review_formal_report"  # the addressee (巡察办) accepts or returns
     URGE = "urge"
     RECORD_INSTITUTION = "record_institution"
     RECORD_ACCOUNTABILITY = "record_accountability"
@@ -49,7 +56,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OFFICE: frozenset({
         A.VIEW, A.IMPORT, A.MANAGE_PLAN, A.REQUEST_EXTENSION, A.REVIEW_CLOSE_OUT, A.ACCEPT,
         A.ACCEPT_EXPLANATION, A.URGE, A.RECORD_INSTITUTION, A.RECORD_ACTIVITY, A.PUBLISH,
-        A.HANDLE_PUBLIC_FEEDBACK,
+        A.HANDLE_PUBLIC_FEEDBACK, A.SUBMIT_FORMAL_REPORT,
     }),
     Role.LEADER: frozenset({
         A.VIEW, A.APPROVE_PLAN, A.APPROVE_EXTENSION, A.APPROVE_KEY_CLOSE_OUT,
@@ -60,7 +67,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         A.VIEW, A.VIEW_ACCOUNTABILITY, A.RECORD_ACCOUNTABILITY, A.EVALUATE,
         A.HANDLE_PUBLIC_FEEDBACK,
     }),
-    Role.INSPECTOR: frozenset({A.VIEW, A.ACCEPT, A.FOLLOW_UP_REVIEW}),
+    Role.INSPECTOR: frozenset({A.VIEW, A.ACCEPT, A.FOLLOW_UP_REVIEW, A.REVIEW_FORMAL_REPORT}),
 }
 
 #: Actions a unit holds only on its own assignments, never on the whole inspection.
@@ -78,6 +85,7 @@ ACTION_LABELS = {
     A.RECORD_ACTIVITY: "登记学习教育活动", A.EVALUATE: "整改成效评估", A.PUBLISH: "发布整改情况",
     A.HANDLE_PUBLIC_FEEDBACK: "处理群众意见", A.MANAGE_USERS: "管理用户和组织",
     A.MANAGE_HOLIDAYS: "维护节假日",
+    A.SUBMIT_FORMAL_REPORT: "报送正式报告", A.REVIEW_FORMAL_REPORT: "审核正式报告",
 }
 
 
@@ -155,3 +163,21 @@ def organisations_where(user: User, roles: Iterable[str]) -> Q:
         else:
             q |= Q(pk=ra.organisation_id)
     return q
+
+
+def role_holders(*, role: str, inspection: Inspection) -> QuerySet[User]:
+    """Active users who hold `role` for `inspection`, ordered by pk.
+
+    An assignment counts when it is in the inspection's organisation, or in an organisation
+    above it with `include_subtree`, and is scoped to no inspection or to this one (a role
+    held for another inspection does not). Inactive users are left out. The answer to
+    "whom do we notify": the office that signs urging notices, the inspectors asked for a
+    follow-up review.
+    """
+    organisation = inspection.organisation
+    where = Q(organisation=organisation) | Q(
+        include_subtree=True, organisation__path__in=_ancestor_paths(organisation)
+    )
+    scope = Q(inspection__isnull=True) | Q(inspection=inspection)
+    holders = RoleAssignment.objects.filter(where, scope, role=role).values("user")
+    return User.objects.filter(is_active=True, pk__in=holders).order_by("pk")

@@ -1,0 +1,100 @@
+"""The nightly snapshot: figures per inspection × unit × aspect × signal, for trend charts.
+
+A day's signals cannot be recomputed later (they depend on the day), so they are stored.
+The audit chain head of that moment is copied into every row and a checkpoint written:
+one more record of the chain kept outside the log, so truncating the log is caught.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+
+from zhenggai.audit.models import AuditHead
+from zhenggai.audit.services import audit_checkpoint
+from zhenggai.core.signals import Signal as CoreSignal
+from zhenggai.core.signals import SignalPolicy, measure_signal
+from zhenggai.core.workdays import WorkdayCalendar
+from zhenggai.ledger.choices import MeasureState
+from zhenggai.ledger.models import Inspection, Measure, MeasureFinding
+from zhenggai.urging.models import Snapshot
+from zhenggai.urging.services.calendar import calendar_for
+
+
+@transaction.atomic
+def snapshot_take(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> int:
+    """Counts per inspection × unit × aspect × signal for `today`, replacing that day's rows.
+
+    Measures are grouped in SQL by (inspection, lead unit, primary aspect, state, deadline)
+    and only the groups get a signal, so the work follows the number of distinct deadlines,
+    not of measures. A measure in continued watch (`watching`) counts as open, as in the
+    ledger, but shows no signal: its deadline has been met. The audit head of this moment
+    is copied into every row, and a checkpoint is written, so truncating the log is caught.
+    """
+    calendar = calendar or calendar_for(today=today)
+    policies = {
+        pk: SignalPolicy(days)
+        for pk, days in Inspection.objects.values_list("pk", "yellow_working_days")
+    }
+    aspect = Subquery(
+        MeasureFinding.objects.filter(measure=OuterRef("pk"), is_primary=True).values(
+            "finding__problem__aspect_id"
+        )[:1]
+    )
+    groups = (
+        Measure.objects.annotate(snap_aspect=aspect)
+        .values("inspection_id", "lead_unit_id", "snap_aspect", "state", "deadline")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple[int, int | None, int | None, str], list[int]] = defaultdict(
+        lambda: [0, 0, 0, 0]
+    )
+    for g in groups.iterator(chunk_size=5000):
+        state = g["state"]
+        signal = measure_signal(
+            deadline=g["deadline"],
+            today=today,
+            is_open=state not in (MeasureState.CLOSED, MeasureState.WATCHING),
+            calendar=calendar,
+            policy=policies[g["inspection_id"]],
+        )
+        row = counts[(g["inspection_id"], g["lead_unit_id"], g["snap_aspect"], signal.signal)]
+        n = g["n"]
+        row[0] += n
+        if state == MeasureState.CLOSED:
+            row[2] += n
+        else:
+            row[1] += n
+        if signal.signal == CoreSignal.RED:
+            row[3] += n
+    head = AuditHead.objects.filter(pk=1).first()
+    seq = head.seq if head is not None and head.seq else None
+    digest = head.hash if seq is not None and head is not None else ""
+    Snapshot.objects.filter(taken_on=today).delete()
+    Snapshot.objects.bulk_create(
+        [
+            Snapshot(
+                taken_on=today,
+                inspection_id=inspection_id,
+                unit_id=unit_id,
+                aspect_id=aspect_id,
+                signal=str(signal),
+                measures=c[0],
+                open_measures=c[1],
+                closed_measures=c[2],
+                overdue=c[3],
+                audit_head_seq=seq,
+                audit_head_hash=digest,
+            )
+            for (inspection_id, unit_id, aspect_id, signal), c in sorted(
+                counts.items(), key=lambda kv: tuple(str(x) for x in kv[0])
+            )
+        ],
+        batch_size=1000,
+    )
+    audit_checkpoint()
+    return len(counts)
