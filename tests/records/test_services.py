@@ -74,6 +74,7 @@ def _activity(inspection: Inspection, actor: User) -> Activity:
         kind=ActivityKind.WARNING_EDUCATION,
         title="警示教育大会",
         actor=actor,
+        held_on=dt.date(2026, 7, 20),
         participants=80,
     )
 
@@ -179,7 +180,11 @@ def test_activity_needs_a_participant_count(inspection: Inspection) -> None:
     office = user_with(Role.OFFICE, inspection.organisation)
     with pytest.raises(ValidationError) as info:
         activity_record(
-            inspection=inspection, kind=ActivityKind.STUDY, title="专题学习", actor=office
+            inspection=inspection,
+            kind=ActivityKind.STUDY,
+            title="专题学习",
+            actor=office,
+            held_on=dt.date(2026, 8, 3),
         )
     assert info.value.message_dict["participants"] == [PARTICIPANTS_REQUIRED]
 
@@ -234,7 +239,7 @@ def test_live_figures_are_computed_from_the_ledger_and_records(
     )
     _activity(inspection, office)
     activity_record(inspection=inspection, kind=ActivityKind.STUDY, title="专题学习",
-                    actor=office, participants=45)
+                    actor=office, held_on=dt.date(2026, 8, 3), participants=45)
     # Another inspection's records never count.
     other = InspectionFactory()
     MeasureFactory(inspection=other)

@@ -31,6 +31,6 @@ class ActivityAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "held_on", "participants", "inspection"]
     list_filter = ["kind"]
     search_fields = ["title"]
-    autocomplete_fields = ["inspection"]
+    autocomplete_fields = ["inspection", "findings"]
     list_select_related = ["inspection"]
     date_hierarchy = "held_on"

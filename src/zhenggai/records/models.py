@@ -99,7 +99,11 @@ class Accountability(models.Model):
 
 
 class Activity(models.Model):
-    """A study, warning-education or training activity held for the rectification."""
+    """A study, warning-education or training activity held for the rectification.
+
+    Like institutions and accountability it may name the findings it answers (e.g. a
+    warning-education session on the misuse of official vehicles); most sessions name none.
+    """
 
     inspection = models.ForeignKey(
         "ledger.Inspection",
@@ -111,6 +115,10 @@ class Activity(models.Model):
     title = models.CharField(_("名称"), max_length=255)
     held_on = models.DateField(_("举办日期"), null=True, blank=True)
     participants = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
+    # Optional, unlike the inspection: a general study session answers no particular finding.
+    findings = models.ManyToManyField(
+        "ledger.Finding", verbose_name=_("对应问题"), blank=True, related_name="activities"
+    )
     note = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

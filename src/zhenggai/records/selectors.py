@@ -99,4 +99,8 @@ def accountability_list(*, user: User, inspection: Inspection) -> QuerySet[Accou
 def activity_list(*, user: User, inspection: Inspection) -> QuerySet[Activity]:
     """An inspection's study, warning-education and training activities."""
     require(user, Action.VIEW, inspection=inspection)
-    return Activity.objects.filter(inspection=inspection).order_by("held_on", "id")
+    return (
+        Activity.objects.filter(inspection=inspection)
+        .prefetch_related("findings")
+        .order_by("held_on", "id")
+    )
