@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -90,12 +91,29 @@ def _load_document(path: str) -> Document:
     return parse_file(path)
 
 
+def _prepare_data_dir() -> str | None:
+    """Create the data folder a fresh set-up points at (SQLite file, media), or say why not.
+
+    Without it SQLite fails with a bare "unable to open database file" traceback.
+    """
+    from django.conf import settings
+
+    try:
+        Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"无法创建数据目录 {settings.DATA_DIR}（{exc.strerror or exc}）；请检查 ZHENGGAI_DATA_DIR"
+    return None
+
+
 def django_main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhenggai.settings")
     import django
     from django.core.management import ManagementUtility, get_commands
 
     django.setup()
+    problem = _prepare_data_dir()
+    if problem:
+        return _fail(problem)
     if argv and not argv[0].startswith("-"):
         argv = [ALIASES.get(argv[0], argv[0]), *argv[1:]]
         if argv[0] not in get_commands() and argv[0] != "help":

@@ -143,6 +143,10 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Largest evidence file accepted (佐证材料, formal reports' files), in bytes: 20 MB.
+ZHENGGAI_EVIDENCE_MAX_BYTES = int(
+    os.environ.get("ZHENGGAI_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

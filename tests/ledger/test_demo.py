@@ -13,7 +13,6 @@ from zhenggai.accounts.permissions import Action, may
 from zhenggai.audit.models import AuditEntry
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_bytes
-from zhenggai.ledger.choices import FindingState, MeasureState, Urgency
 from zhenggai.ledger.models import (
     Aspect,
     Finding,
@@ -28,7 +27,6 @@ from zhenggai.ledger.services.demo import (
     CANNOT_READ,
     FALLBACK_UNIT,
     UNIT_CATALOGUE,
-    add_months,
     demo_load,
     demo_source_bytes,
     unit_for,
@@ -154,63 +152,20 @@ def test_the_demo_and_the_seed_share_the_role_users(seed_path):
     assert User.objects.filter(username="office").count() == 1
 
 
-def test_measures_get_units_deadlines_urgencies_and_a_spread_of_states():
-    result = demo_load(password=None, source=None)
-    inspection = result.inspection
-    measures = Measure.objects.filter(inspection=inspection)
-    assert not measures.filter(lead_unit=None).exists()
-    feedback = inspection.feedback_date
-    assert feedback is not None
-    for m in measures:
-        if m.urgency == Urgency.LONG_TERM:
-            assert m.deadline is None and m.check_in_period_days == 90
-        else:
-            assert add_months(feedback, 1) <= m.deadline <= add_months(feedback, 6)
-    assert {m.urgency for m in measures} == set(Urgency.values)
-    states = set(measures.values_list("state", flat=True))
-    assert {MeasureState.PLANNED, MeasureState.IN_PROGRESS, MeasureState.CLOSED} <= states
-    # Every measure under way has a progress report by its unit's user.
-    for m in measures.filter(state=MeasureState.IN_PROGRESS):
-        report = m.progress_reports.get()
-        assert report.author is not None
-        assert report.author.role_assignments.filter(organisation=m.lead_unit, role=Role.UNIT).exists()
-    assert not measures.filter(state=MeasureState.PLANNED).exclude(started_at=None).exists()
-
-
-def test_the_spread_has_overdue_planned_measures_and_closed_findings(seed_path):
-    # The seed's deadlines (2019–2020) are all past: most closed, some overdue.
-    result = demo_load(password="x", source=seed_path)
-    measures = Measure.objects.filter(inspection=result.inspection)
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    overdue = measures.filter(state=MeasureState.PLANNED, deadline__lt=today)
-    assert overdue.exists()
-    closed = measures.filter(state=MeasureState.CLOSED)
-    assert closed.count() > measures.count() // 2
-    assert all(m.closed_at is not None and m.closed_at <= timezone.now() for m in closed)
-    for finding in Finding.objects.filter(inspection=result.inspection, state=FindingState.CLOSED):
-        assert set(finding.measures.values_list("state", flat=True)) == {MeasureState.CLOSED}
-    open_findings = Finding.objects.filter(inspection=result.inspection, state=FindingState.OPEN)
-    assert all(
-        f.answer_kind == "explained" or f.measures.exclude(state=MeasureState.CLOSED).exists()
-        for f in open_findings
-    )
-
-
 def test_the_demo_load_is_audited_and_atomic(monkeypatch):
     import zhenggai.ledger.services.demo as demo
 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("injected")
 
-    monkeypatch.setattr(demo, "_spread_states", boom)
+    monkeypatch.setattr(demo, "history_replay", boom)
     with pytest.raises(RuntimeError):
         demo_load(password="x", source=None)
     assert all(n == 0 for n in row_counts().values())
     monkeypatch.undo()
     demo_load(password="x", source=None)
-    assert set(AuditEntry.objects.values_list("action", flat=True)) == {"document.import", "demo.load"}
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"document.import", "plan.create", "progress_report.submit", "demo.load"} <= actions
 
 
 def test_an_unreadable_source_is_bad_input(tmp_path):
@@ -231,10 +186,3 @@ def test_an_unreadable_source_is_bad_input(tmp_path):
 )
 def test_a_measure_goes_to_the_unit_it_or_its_finding_names_first(texts, unit):
     assert unit_for(texts, [*UNIT_CATALOGUE, FALLBACK_UNIT]).name == unit
-
-
-def test_add_months_clamps_to_the_end_of_the_month():
-    import datetime as dt
-
-    assert add_months(dt.date(2026, 8, 31), 1) == dt.date(2026, 9, 30)
-    assert add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)

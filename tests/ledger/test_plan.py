@@ -1,5 +1,5 @@
 """The rectification plan: revisions with diffs, approval, measure edits, scopes, assignments,
-the leading group and the formal reports (services/plan.py)."""
+the leading group and the formal reports (services/plan/, formal reports' set-up)."""
 
 from __future__ import annotations
 
@@ -589,3 +589,25 @@ def test_permission_matrix(w: World, role: str, inside: bool, action: str) -> No
     with pytest.raises(PermissionDenied):
         run(w, user)
     assert snapshot_state(w) == before
+
+
+# --- the package ------------------------------------------------------------------------------
+
+#: Every public name of the former single module `services/plan.py`.
+FORMER_NAMES = [
+    "ASSIGNMENT_AFTER_MEASURE", "ASSIGNMENT_EXISTS", "ASSIGNMENT_STARTED", "COMMON_NEEDS_UNITS",
+    "DEADLINE_NEEDS_EXTENSION", "EMPTY", "FINDING_CLOSED", "INDIVIDUAL_ONE_UNIT",
+    "LEADING_GROUP_DUPLICATE", "LEADING_GROUP_NEEDS_LEADER", "MEASURE_CLOSED",
+    "MEASURE_FIELD_LABELS", "MEASURE_STALE", "NO_CHANGE", "PLAN_ALREADY_APPROVED",
+    "PLAN_APPROVED", "PLAN_CHANGED_SINCE_REVISION", "PLAN_EXISTS", "UNSET", "LeadingGroupEntry",
+    "add_months", "assignment_create", "finding_set_scope", "formal_reports_ensure",
+    "leading_group_set", "measure_update", "move_assignment_deadlines", "plan_approve",
+    "plan_create", "plan_diff", "plan_is_approved", "plan_revise", "plan_snapshot",
+]
+
+
+def test_the_package_still_offers_every_name_of_the_former_module() -> None:
+    from zhenggai.ledger.services import plan
+
+    assert sorted(plan.__all__) == sorted(FORMER_NAMES)
+    assert all(getattr(plan, name, None) is not None for name in FORMER_NAMES)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -472,6 +475,21 @@ def test_the_size_limit_comes_from_the_setting(settings: Any) -> None:
 
 def test_the_default_size_limit_is_20_mb() -> None:
     assert svc.evidence_max_bytes() == 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, 20 * 1024 * 1024), ("1048576", 1048576)])
+def test_the_size_limit_is_declared_from_the_environment(
+    value: str | None, expected: int, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ZHENGGAI_EVIDENCE_MAX_BYTES"}
+    env.update({"ZHENGGAI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "zhenggai.settings"})
+    if value is not None:
+        env["ZHENGGAI_EVIDENCE_MAX_BYTES"] = value
+    code = "from django.conf import settings; print(settings.ZHENGGAI_EVIDENCE_MAX_BYTES)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert int(proc.stdout.strip()) == expected
 
 
 def test_an_empty_file_is_refused() -> None:

@@ -24,6 +24,7 @@ from zhenggai.ledger.models import (
     Finding,
     FollowUpReview,
     FormalReport,
+    FormalReportSubmission,
     Inspection,
     LeadingGroupMember,
     Measure,
@@ -110,6 +111,38 @@ class CloseOutEvidenceInline(EvidenceFileInline):
     fk_name = "close_out_request"
 
 
+class FormalReportEvidenceInline(EvidenceFileInline):
+    """The files of a submission, shown with it (a submission is a record, never edited)."""
+
+    fk_name = "formal_report_submission"
+    can_delete = False
+    readonly_fields = ["file", "original_name", "content_type", "size", "sha256", "version"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FormalReportSubmissionInline(admin.TabularInline):
+    """Submissions and their decisions are records: shown, never edited here."""
+
+    model = FormalReportSubmission
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = (
+        "version",
+        "submitted_by",
+        "submitted_at",
+        "decision",
+        "opinion",
+        "reviewed_by",
+        "reviewed_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class CloseOutReviewInline(admin.TabularInline):
     model = CloseOutReview
     extra = 0
@@ -180,6 +213,16 @@ class FormalReportAdmin(admin.ModelAdmin):
     search_fields = ["inspection__title"]
     autocomplete_fields = ["inspection"]
     list_select_related = ["inspection"]
+    inlines = [FormalReportSubmissionInline]
+
+
+@admin.register(FormalReportSubmission)
+class FormalReportSubmissionAdmin(ReadOnlyModelAdmin):
+    list_display = ["report", "version", "submitted_by", "submitted_at", "decision", "reviewed_by"]
+    list_filter = ["decision", "report__kind"]
+    search_fields = ["report__inspection__title", "summary", "opinion"]
+    list_select_related = ["report__inspection", "submitted_by", "reviewed_by"]
+    inlines = [FormalReportEvidenceInline]
 
 
 @admin.register(RectificationPlan)
@@ -323,7 +366,7 @@ class EvidenceFileAdmin(admin.ModelAdmin):
         "version",
     ]
     search_fields = ["original_name", "sha256"]
-    raw_id_fields = ["progress_report", "close_out_request", "supersedes"]
+    raw_id_fields = ["progress_report", "close_out_request", "formal_report_submission", "supersedes"]
     autocomplete_fields = ["uploaded_by"]
     readonly_fields = ["sha256", "size"]
     list_select_related = ["uploaded_by"]

@@ -12,8 +12,8 @@ from zhenggai.ledger.models.close_out import (
     Reopening,
 )
 from zhenggai.ledger.models.evaluation import EffectivenessEvaluation, EvaluationScore
+from zhenggai.ledger.models.formal_report import FormalReport, FormalReportSubmission
 from zhenggai.ledger.models.inspection import (
-    FormalReport,
     Inspection,
     LeadingGroupMember,
     PlanRevision,
@@ -45,6 +45,7 @@ __all__ = [
     "Finding",
     "FollowUpReview",
     "FormalReport",
+    "FormalReportSubmission",
     "Inspection",
     "LeadingGroupMember",
     "Measure",

@@ -1,4 +1,7 @@
-"""The inspection being answered, its leading group, formal reports, plan and sources."""
+"""The inspection being answered, its leading group, plan and sources.
+
+The formal reports it owes live in `formal_report.py`.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from zhenggai import clock
 from zhenggai.ledger.choices import (
-    FormalReportKind,
-    FormalReportState,
     InspectionKind,
     InspectionLevel,
     LeadingGroupRole,
@@ -121,44 +122,6 @@ class LeadingGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.name} · {self.get_role_display()}"
-
-
-class FormalReport(models.Model):
-    """One of the two formal reports due after feedback (整改情况报告, 主要负责人落实情况报告)."""
-
-    inspection = models.ForeignKey(
-        Inspection, verbose_name=_("巡察"), on_delete=models.CASCADE, related_name="formal_reports"
-    )
-    kind = models.CharField(_("报告类型"), max_length=32, choices=FormalReportKind.choices)
-    due_date = models.DateField(_("报送期限"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    document = models.FileField(
-        _("报告文件"), upload_to="reports/%Y/%m/", max_length=255, blank=True
-    )
-    state = models.CharField(
-        _("状态"),
-        max_length=16,
-        choices=FormalReportState.choices,
-        default=FormalReportState.PLANNED,
-    )
-    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("正式报告")
-        verbose_name_plural = _("正式报告")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["inspection", "kind"], name="ledger_formalreport_unique_kind"
-            ),
-            models.CheckConstraint(
-                condition=Q(state=FormalReportState.PLANNED) | Q(submitted_at__isnull=False),
-                name="ledger_formalreport_submitted_has_time",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.inspection} · {self.get_kind_display()}"
 
 
 class RectificationPlan(models.Model):

@@ -83,10 +83,11 @@ class ProgressReport(models.Model):
 
 
 class EvidenceFile(models.Model):
-    """A file proving a progress report or a close-out request.
+    """A file proving a progress report, a close-out request or a formal report's submission.
 
     `sha256` is indexed, not unique: the same scan may legitimately prove two reports, and
-    the index finds such re-uses. Files stay in storage even when superseded.
+    the index finds such re-uses. Files stay in storage even when superseded; only a file
+    written by a transaction that rolls back is removed (services/stored_files.py).
     """
 
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", max_length=255)
@@ -105,6 +106,14 @@ class EvidenceFile(models.Model):
     close_out_request = models.ForeignKey(
         "ledger.CloseOutRequest",
         verbose_name=_("销号申请"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    formal_report_submission = models.ForeignKey(
+        "ledger.FormalReportSubmission",
+        verbose_name=_("正式报告报送记录"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -140,6 +149,14 @@ class EvidenceFile(models.Model):
                 condition=~Q(supersedes=F("id")), name="ledger_evidence_not_self"
             ),
             models.UniqueConstraint(fields=["supersedes"], name="ledger_evidence_supersede_once"),
+            # A file proves one thing: a progress report, a close-out request or a formal
+            # report's submission (the services demand exactly one; the table at most one).
+            models.CheckConstraint(
+                condition=Q(progress_report__isnull=True, close_out_request__isnull=True)
+                | Q(progress_report__isnull=True, formal_report_submission__isnull=True)
+                | Q(close_out_request__isnull=True, formal_report_submission__isnull=True),
+                name="ledger_evidence_at_most_one_target",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,20 +6,18 @@ found by the source's SHA-256, users by username, organisations by name under th
 role assignments by their unique key. Measures get units, deadlines and states only when the
 inspection is imported in this run.
 
-The states are spread directly through the models (their check constraints keep every
-state's timestamp set); `_spread_states` is the one place to replace by the workflow
-services' calls once they exist.
+A newly imported inspection then gets months of history, replayed through the workflow
+services up to today (`demo_history`): plan, progress with evidence, returns, extensions,
+close-outs, records, a follow-up review.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import random
 import re
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -28,13 +26,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from zhenggai import clock
 from zhenggai.accounts.choices import OrganisationKind, Role
 from zhenggai.accounts.models import Organisation, RoleAssignment, User, organisation_path
 from zhenggai.audit.services import audit_record
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_bytes
-from zhenggai.ledger.choices import FindingState, MeasureState, Urgency
-from zhenggai.ledger.models import Finding, Inspection, Measure, ProgressReport, SourceDocument
+from zhenggai.ledger.models import Finding, Inspection, Measure, SourceDocument
+from zhenggai.ledger.services.demo_history import Cast, HistorySummary, history_replay
 from zhenggai.ledger.services.importing import document_import
 
 DEMO_FILENAME = "announcement.txt"
@@ -96,6 +95,8 @@ class DemoResult:
     #: Generated passwords of the users created in this run (shown once, never stored).
     passwords: dict[str, str] = field(default_factory=dict)
     password_set: bool = False
+    #: What the replayed history did (None when the inspection existed already).
+    history: HistorySummary | None = None
 
 
 def demo_source_bytes() -> tuple[bytes, str]:
@@ -118,7 +119,11 @@ def demo_load(*, password: str | None, source: Path | None) -> DemoResult:
         inspection, imported = existing.inspection, False
     else:
         document = parse_bytes(data, filename=filename)
-        inspection = document_import(document=document, data=data, filename=filename, actor=None).inspection
+        # The office imports the feedback the day after the meeting: the history starts there.
+        with clock.travel(_import_moment(document.inspection.feedback_date)):
+            inspection = document_import(
+                document=document, data=data, filename=filename, actor=None
+            ).inspection
         imported = True
 
     committee = inspection.organisation
@@ -160,10 +165,17 @@ def demo_load(*, password: str | None, source: Path | None) -> DemoResult:
         _role(unit_users[unit.pk], Role.UNIT, unit)
 
     if imported:
-        rng = random.Random(sha)
         _assign_units(inspection, specs, units)
-        _plan_deadlines(inspection, rng)
-        _spread_states(inspection, unit_users=unit_users, today=timezone.localdate(), rng=rng)
+        cast = Cast(
+            office=committee_users[Role.OFFICE],
+            leader=committee_users[Role.LEADER],
+            supervisor=committee_users[Role.SUPERVISOR],
+            inspector=committee_users[Role.INSPECTOR],
+            unit_users=unit_users,
+        )
+        result.history = history_replay(
+            inspection, cast=cast, units=list(units.values()), rng=random.Random(sha)
+        )
     audit_record(
         actor=None,
         action=AUDIT_ACTION,
@@ -236,120 +248,10 @@ def _assign_units(
     Measure.objects.bulk_update(measures, ["lead_unit"])
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _base_date(inspection: Inspection) -> dt.date:
-    if inspection.feedback_date:
-        return inspection.feedback_date
-    issued = inspection.source_documents.exclude(issue_date=None).values_list("issue_date", flat=True).first()
-    return issued or timezone.localdate()
-
-
-def _plan_deadlines(inspection: Inspection, rng: random.Random) -> None:
-    """Deadlines 1–6 months after the feedback; a mix of 立行立改, 限期 and 长期坚持."""
-    base = _base_date(inspection)
-    measures = list(Measure.objects.filter(inspection=inspection).order_by("sort_order"))
-    for measure in measures:
-        roll = rng.random()
-        if roll < 0.2:
-            measure.urgency, measure.deadline = Urgency.IMMEDIATE, add_months(base, 1)
-        elif roll < 0.35:
-            # 长期坚持: watched every quarter rather than closed by a date.
-            measure.urgency, measure.deadline = Urgency.LONG_TERM, None
-            measure.check_in_period_days = 90
-        else:
-            measure.urgency, measure.deadline = Urgency.SCHEDULED, add_months(base, rng.randint(2, 6))
-    Measure.objects.bulk_update(measures, ["urgency", "deadline", "check_in_period_days"])
-
-
-def _at(day: dt.date) -> dt.datetime:
-    """A working-hours moment of `day`, never later than now."""
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
-    return min(moment, timezone.now())
-
-
-def _spread_states(
-    inspection: Inspection, *, unit_users: dict[int, User], today: dt.date, rng: random.Random
-) -> None:
-    """A realistic ledger: past deadlines mostly closed, some overdue; later ones under way.
-
-    To be replaced by the workflow services (progress report, close-out) once they exist.
-    """
-    base = _base_date(inspection)
-    start_day = min(base + dt.timedelta(days=7), today)
-    measures = list(Measure.objects.filter(inspection=inspection).order_by("sort_order"))
-    reports: list[ProgressReport] = []
-
-    def report(measure: Measure) -> None:
-        span = max((today - start_day).days, 0)
-        as_of = start_day + dt.timedelta(days=rng.randint(span // 2, span) if span else 0)
-        reports.append(
-            ProgressReport(
-                measure=measure,
-                author=unit_users.get(measure.lead_unit_id or 0),
-                reported_at=_at(as_of),
-                as_of=as_of,
-                narrative=rng.choice(PROGRESS_NARRATIVES),
-                percent=rng.choice((30, 40, 50, 60, 70, 80)),
-            )
-        )
-
-    def close(measure: Measure, by: dt.date) -> None:
-        measure.state = MeasureState.CLOSED
-        measure.closed_at = _at(max(min(by, today), start_day))
-
-    for measure in measures:
-        roll = rng.random()
-        measure.started_at = _at(start_day)
-        deadline = measure.deadline
-        if measure.urgency == Urgency.LONG_TERM:
-            if roll < 0.3:
-                close(measure, today - dt.timedelta(days=rng.randint(5, 30)))
-                measure.state = MeasureState.WATCHING
-                measure.watching_since = measure.closed_at
-            else:
-                measure.state = MeasureState.IN_PROGRESS
-                report(measure)
-        elif deadline is not None and deadline < today:
-            if roll < 0.7:
-                close(measure, deadline - dt.timedelta(days=rng.randint(0, 20)))
-            elif roll < 0.85:
-                measure.state = MeasureState.IN_PROGRESS  # overdue, still working
-                report(measure)
-            else:
-                measure.state, measure.started_at = MeasureState.PLANNED, None  # overdue
-        elif roll < 0.45:
-            measure.state = MeasureState.IN_PROGRESS
-            report(measure)
-        elif roll < 0.55:
-            close(measure, today - dt.timedelta(days=rng.randint(1, 10)))
-        else:
-            measure.state, measure.started_at = MeasureState.PLANNED, None
-    Measure.objects.bulk_update(
-        measures, ["state", "started_at", "closed_at", "watching_since"]
-    )
-    ProgressReport.objects.bulk_create(reports)
-    _close_findings(inspection)
-
-
-def _close_findings(inspection: Inspection) -> None:
-    """A finding closes when all its measures close (watching when some stay watched)."""
-    states: dict[int, list[tuple[str, dt.datetime | None]]] = defaultdict(list)
-    for finding_id, state, closed_at in Measure.objects.filter(inspection=inspection).values_list(
-        "finding_links__finding_id", "state", "closed_at"
-    ):
-        states[finding_id].append((state, closed_at))
-    findings = list(Finding.objects.filter(pk__in=list(states)))
-    changed = []
-    for finding in findings:
-        measures = states[finding.pk]
-        if all(s in (MeasureState.CLOSED, MeasureState.WATCHING) for s, _ in measures):
-            watching = any(s == MeasureState.WATCHING for s, _ in measures)
-            finding.state = FindingState.WATCHING if watching else FindingState.CLOSED
-            finding.closed_at = max(c for _, c in measures if c is not None)
-            changed.append(finding)
-    Finding.objects.bulk_update(changed, ["state", "closed_at"])
+def _import_moment(feedback: dt.date | None) -> dt.datetime:
+    """10:00 the day after the feedback meeting, or now when that is unknown or to come."""
+    now = clock.now()
+    if feedback is None:
+        return now
+    moment = timezone.make_aware(dt.datetime.combine(feedback + dt.timedelta(days=1), dt.time(10)))
+    return min(moment, now)

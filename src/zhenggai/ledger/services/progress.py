@@ -3,7 +3,9 @@
 A submitted report is never overwritten: `progress_report_correct` adds a new version that
 supersedes it. Evidence is typed by its bytes, not its name (a renamed .exe stays refused),
 hashed (SHA-256) so the same file uploaded twice for one measure is recognised, and written
-through Django's storage API so that S3-compatible storage works unchanged.
+through Django's storage API so that S3-compatible storage works unchanged. A file written
+by a transaction that does not commit is deleted again (services/stored_files.py); a stored
+file that another row reuses is never deleted.
 
 The lifecycle helpers here (`lifecycle_move`, `lifecycle_snapshot`) are shared with the
 close-out services: they set the milestone time the model's check constraints demand and
@@ -36,10 +38,12 @@ from zhenggai.ledger.models import (
     Assignment,
     CloseOutRequest,
     EvidenceFile,
+    FormalReportSubmission,
     Measure,
     ProgressReport,
 )
 from zhenggai.ledger.models.measure import Lifecycle
+from zhenggai.ledger.services.stored_files import store_file
 
 # --- messages the tests assert ---------------------------------------------------------
 ASSIGNMENT_NOT_OF_MEASURE = "整改任务不属于该整改措施"
@@ -193,6 +197,7 @@ _CONTENT_TYPES = {
 
 
 def evidence_max_bytes() -> int:
+    """settings.ZHENGGAI_EVIDENCE_MAX_BYTES (from the environment; docs/operations.md)."""
     return int(getattr(settings, "ZHENGGAI_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES))
 
 
@@ -255,28 +260,39 @@ def inspect_upload(upload: File[Any]) -> InspectedUpload:
     )
 
 
-def _store_evidence(
+_EVIDENCE_AUDIT_FIELDS = ["original_name", "content_type", "size", "sha256"]
+
+
+def store_evidence(
     checked: InspectedUpload,
     *,
-    measure: Measure,
-    progress_report: ProgressReport | None,
-    close_out_request: CloseOutRequest | None,
     actor: User,
+    reuse_within: Q,
+    progress_report: ProgressReport | None = None,
+    close_out_request: CloseOutRequest | None = None,
+    formal_report_submission: FormalReportSubmission | None = None,
 ) -> EvidenceFile:
-    same_target = (
-        Q(progress_report=progress_report)
-        if progress_report
-        else Q(close_out_request=close_out_request)
-    )
-    if EvidenceFile.objects.filter(same_target, sha256=checked.sha256).exists():
+    """Store one checked file as evidence of exactly one target, and audit it.
+
+    The same bytes twice on one target are refused. The same bytes already stored for an
+    evidence row matching `reuse_within` (the measure's other reports, the report's earlier
+    submissions) are not stored again: the new row names the stored file. A file written
+    here is removed again if the transaction does not commit (services/stored_files.py).
+    """
+    targets = {
+        "progress_report": progress_report,
+        "close_out_request": close_out_request,
+        "formal_report_submission": formal_report_submission,
+    }
+    given = {name: obj for name, obj in targets.items() if obj is not None}
+    if len(given) != 1:
+        raise ValidationError(EVIDENCE_ONE_TARGET, code="invalid")
+    if EvidenceFile.objects.filter(**given, sha256=checked.sha256).exists():
         raise ValidationError(
             EVIDENCE_DUPLICATE.format(name=checked.original_name), code="duplicate"
         )
     earlier = (
-        EvidenceFile.objects.filter(
-            Q(progress_report__measure=measure) | Q(close_out_request__measure=measure),
-            sha256=checked.sha256,
-        )
+        EvidenceFile.objects.filter(reuse_within, sha256=checked.sha256)
         .order_by("uploaded_at", "id")
         .first()
     )
@@ -285,30 +301,50 @@ def _store_evidence(
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
-        progress_report=progress_report,
-        close_out_request=close_out_request,
         uploaded_by=actor,
+        **given,
     )
     if earlier is not None:
         # The same bytes already prove another report of this measure: point at the stored
         # file instead of keeping a second copy (the sha256 index exists for this).
         evidence.file.name = earlier.file.name
     else:
-        evidence.file.save(
+        store_file(
+            evidence,
+            "file",
             f"{checked.sha256[:32]}.{checked.extension}",
             ContentFile(checked.upload.read()),
-            save=False,
         )
     evidence.full_clean()
     evidence.save()
-    after = field_values(
-        evidence,
-        ["original_name", "content_type", "size", "sha256", "progress_report", "close_out_request"],
+    # Entries of progress and close-out evidence keep the keys they always had.
+    target_fields = (
+        ["formal_report_submission"]
+        if formal_report_submission is not None
+        else ["progress_report", "close_out_request"]
     )
+    after = field_values(evidence, _EVIDENCE_AUDIT_FIELDS + target_fields)
     after["file"] = evidence.file.name
     after["reused_from"] = earlier.pk if earlier is not None else None
     audit_record(actor=actor, action="evidence.add", obj=evidence, after=after)
     return evidence
+
+
+def _store_evidence(
+    checked: InspectedUpload,
+    *,
+    measure: Measure,
+    progress_report: ProgressReport | None,
+    close_out_request: CloseOutRequest | None,
+    actor: User,
+) -> EvidenceFile:
+    return store_evidence(
+        checked,
+        actor=actor,
+        reuse_within=Q(progress_report__measure=measure) | Q(close_out_request__measure=measure),
+        progress_report=progress_report,
+        close_out_request=close_out_request,
+    )
 
 
 @transaction.atomic
@@ -357,6 +393,19 @@ def evidence_add(
     )
 
 
+def check_files(files: Sequence[File[Any]]) -> list[InspectedUpload]:
+    """Check every file of a batch (type, size, no file twice) before any is stored."""
+    checked = [inspect_upload(f) for f in files]
+    seen: set[str] = set()
+    for item in checked:
+        if item.sha256 in seen:
+            raise ValidationError(
+                EVIDENCE_DUPLICATE.format(name=item.original_name), code="duplicate"
+            )
+        seen.add(item.sha256)
+    return checked
+
+
 def add_checked_files(
     files: Sequence[File[Any]],
     *,
@@ -366,14 +415,6 @@ def add_checked_files(
     actor: User,
 ) -> list[EvidenceFile]:
     """Check every file first, then store them: a refused file writes nothing at all."""
-    checked = [inspect_upload(f) for f in files]
-    seen: set[str] = set()
-    for item in checked:
-        if item.sha256 in seen:
-            raise ValidationError(
-                EVIDENCE_DUPLICATE.format(name=item.original_name), code="duplicate"
-            )
-        seen.add(item.sha256)
     return [
         _store_evidence(
             item,
@@ -382,7 +423,7 @@ def add_checked_files(
             close_out_request=close_out_request,
             actor=actor,
         )
-        for item in checked
+        for item in check_files(files)
     ]
 
 
