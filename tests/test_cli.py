@@ -67,3 +67,28 @@ def test_the_installed_command_runs_without_a_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "不是文本文件" in proc.stderr
+
+
+def _run(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "zhenggai", *args],
+                          capture_output=True, text=True, check=False, env=env)
+
+
+def test_a_fresh_data_folder_is_created_for_sqlite(tmp_path):
+    data = tmp_path / "new" / "data"
+    proc = _run(["migrate", "-v0"], {"ZHENGGAI_DATA_DIR": str(data)})
+    assert proc.returncode == 0, proc.stderr
+    assert (data / "zhenggai.sqlite3").is_file()
+
+
+def test_an_unusable_data_folder_is_named_in_one_line(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = _run(["stats"], {"ZHENGGAI_DATA_DIR": str(blocker / "data")})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "无法创建数据目录" in proc.stderr and str(blocker / "data") in proc.stderr

@@ -10,6 +10,8 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from tests.factories import AssignmentFactory
+from tests.ledger.test_formal_reports import report_of
+from tests.ledger.test_formal_reports import submit as formal_submit
 from tests.ledger.test_progress import PERSONAS, World, make_world, pdf_bytes, submit, upload
 from zhenggai.ledger.models import EvidenceFile
 from zhenggai.ledger.services.close_out import close_out_request_create
@@ -108,3 +110,24 @@ def test_the_original_name_is_the_download_name(client: Client) -> None:
     response = _get(client, w.office, evidence.pk)
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert "%E4%BC%9A%E8%AE%AE" in response["Content-Disposition"]  # 会议
+
+
+#: A formal report's files belong to the inspection: every role on it reads them, a
+#: responsible unit (which holds VIEW only for its own unit's items) does not.
+REPORT_READERS = {"office", "leader", "supervisor", "inspector", "admin"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_formal_report_files_are_served_to_the_inspections_readers(
+    persona: str, client: Client
+) -> None:
+    w = make_world()
+    data = pdf_bytes()
+    submission = formal_submit(w, report_of(w), files=[upload("整改情况报告.pdf", data)])
+    evidence = submission.evidence.get()
+    response = _get(client, w.users[persona], evidence.pk)
+    if persona in REPORT_READERS:
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == data
+    else:
+        assert response.status_code == 404

@@ -173,3 +173,16 @@ def test_logout_is_a_post_and_returns_to_the_public_page(seed_inspection):
     response = client.post("/logout/")
     assert response.status_code == 302 and response["Location"] == "/"
     assert 'data-testid="inspection-row"' in page(client)
+
+
+def test_an_extended_deadline_shows_the_original_one(seed_inspection):
+    import datetime as dt
+
+    measure = Measure.objects.filter(inspection=seed_inspection).order_by("id").first()
+    assert measure is not None
+    Measure.objects.filter(pk=measure.pk).update(
+        deadline=dt.date(2026, 12, 31), original_deadline=dt.date(2026, 11, 30)
+    )
+    html = page(office_client(seed_inspection))
+    assert "2026-12-31" in html and "已延期，原定 2026-11-30" in html
+    assert html.count("已延期") == 1

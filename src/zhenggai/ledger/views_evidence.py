@@ -15,6 +15,22 @@ from zhenggai.accounts.permissions import Action, may
 from zhenggai.ledger.models import EvidenceFile
 
 
+def _may_read(user: User, evidence: EvidenceFile) -> bool:
+    """The responsible unit reads its own evidence; anyone else needs VIEW on the inspection.
+
+    A formal report's files (整改情况报告) belong to the whole inspection: VIEW on it.
+    """
+    if evidence.formal_report_submission is not None:
+        inspection = evidence.formal_report_submission.report.inspection
+        return may(user, Action.VIEW, inspection=inspection)
+    owner = evidence.progress_report or evidence.close_out_request
+    if owner is None:
+        return False
+    measure = owner.measure
+    unit = owner.assignment.unit if owner.assignment is not None else measure.lead_unit
+    return may(user, Action.VIEW, inspection=measure.inspection, unit=unit)
+
+
 @require_GET
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     user = request.user
@@ -26,19 +42,14 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
             "close_out_request__measure__inspection__organisation",
             "close_out_request__measure__lead_unit",
             "close_out_request__assignment__unit",
+            "formal_report_submission__report__inspection__organisation",
         )
         .filter(pk=pk)
         .first()
     )
     if evidence is None or not isinstance(user, User):
         raise Http404
-    owner = evidence.progress_report or evidence.close_out_request
-    if owner is None:
-        raise Http404
-    measure = owner.measure
-    # The responsible unit sees its own evidence; everyone else needs VIEW on the inspection.
-    unit = owner.assignment.unit if owner.assignment is not None else measure.lead_unit
-    if not may(user, Action.VIEW, inspection=measure.inspection, unit=unit):
+    if not _may_read(user, evidence):
         raise Http404
     try:
         handle = evidence.file.open("rb")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ from zhenggai.ledger.services.close_out import (
     follow_up_review_create,
     reopen,
 )
+from zhenggai.ledger.services.demo_files import docx_bytes, xlsx_bytes
 from zhenggai.ledger.services.evaluation import evaluation_record
 from zhenggai.ledger.services.extension import extension_approve, extension_request
 from zhenggai.ledger.services.formal_reports import (
@@ -466,26 +466,11 @@ def _number(measure: Measure) -> int:
 
 def _evidence(title: str, body: str, *, kind: str = "docx") -> ContentFile[bytes]:
     """A small real document (Word or Excel) standing for the unit's proof of work."""
-    buffer = io.BytesIO()
     if kind == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "销号材料清单"
-        sheet.append(["序号", "材料名称", "说明"])
-        sheet.append([1, title, body])
-        book.save(buffer)
+        data = xlsx_bytes("销号材料清单", [["序号", "材料名称", "说明"], [1, title, body]])
     else:
-        from docx import Document
-
-        document = Document()
-        document.add_heading(title, level=1)
-        document.add_paragraph(body)
-        document.add_paragraph(f"日期：{clock.today():%Y年%m月%d日}")
-        document.save(buffer)
-    return ContentFile(buffer.getvalue(), name=f"{title}.{kind}")
+        data = docx_bytes(title, [body, f"日期：{clock.today():%Y年%m月%d日}"])
+    return ContentFile(data, name=f"{title}.{kind}")
 
 
 def _report(
