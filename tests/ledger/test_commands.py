@@ -94,9 +94,11 @@ def test_demo_prints_users_and_passwords_once(capsys):
     assert "演示巡察 #" in out and "（已导入）" in out
     assert "6 个方面，10 个问题，21 个具体问题，40 条整改措施" in out
     assert "office" in out and "仅显示这一次" in out
+    assert "整改措施状态：未开始 " in out and "演示历史：按整改流程办理至今天共 " in out
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "已存在，未重复导入" in out and "仅显示这一次" not in out
+    assert "演示历史" not in out
     assert Inspection.objects.count() == 1
 
 

@@ -30,3 +30,11 @@ def ledger_stats(*, inspection: Inspection | None = None) -> dict[str, Any]:
         "measures": sum(by_state.values()),
         "measures_by_state": by_state,
     }
+
+
+def measures_by_state_text(stats: dict[str, Any]) -> str:
+    """"整改措施状态：未开始 3，整改中 9，…" from `ledger_stats`, for the commands' output."""
+    labels = dict(MeasureState.choices)
+    return "整改措施状态：" + "，".join(
+        f"{labels[state]} {n}" for state, n in stats["measures_by_state"].items()
+    )

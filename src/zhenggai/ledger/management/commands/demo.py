@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenggai.core.errors import InputError
 from zhenggai.ledger.services.demo import demo_load
-from zhenggai.ledger.services.stats import ledger_stats
+from zhenggai.ledger.services.stats import ledger_stats, measures_by_state_text
 
 
 class Command(BaseCommand):
@@ -35,6 +35,14 @@ class Command(BaseCommand):
             f"{stats['aspects']} 个方面，{stats['problems']} 个问题，"
             f"{stats['findings']} 个具体问题，{stats['measures']} 条整改措施"
         )
+        self.stdout.write(measures_by_state_text(stats))
+        if result.history is not None:
+            h = result.history
+            self.stdout.write(
+                f"演示历史：按整改流程办理至今天共 {h.events_run} 项操作"
+                f"（销号退回 {h.returns} 次，延期 {h.extensions} 项，回头看重新打开 {h.reopenings} 项），"
+                "可用 zhenggai audit verify 校验审计日志"
+            )
         self.stdout.write("责任单位：" + "、".join(u.name for u in result.units))
         self.stdout.write("演示用户：")
         for user in result.users:

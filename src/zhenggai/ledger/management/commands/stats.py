@@ -7,9 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import Inspection
-from zhenggai.ledger.services.stats import ledger_stats
+from zhenggai.ledger.services.stats import ledger_stats, measures_by_state_text
 
 NO_SUCH_INSPECTION = "没有编号为 {id} 的巡察"
 
@@ -37,8 +36,4 @@ class Command(BaseCommand):
             f"巡察 {stats['inspections']} 次，方面 {stats['aspects']} 个，问题 {stats['problems']} 个，"
             f"具体问题 {stats['findings']} 个，整改措施 {stats['measures']} 条"
         )
-        labels = dict(MeasureState.choices)
-        self.stdout.write(
-            "整改措施状态："
-            + "，".join(f"{labels[s]} {n}" for s, n in stats["measures_by_state"].items())
-        )
+        self.stdout.write(measures_by_state_text(stats))
