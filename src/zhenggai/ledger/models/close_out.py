@@ -203,10 +203,13 @@ class Reopening(models.Model):
         related_name="reopenings",
     )
     reason = models.TextField(_("重新打开原因"))
+    #: None when the system reopened it (an explanation's acceptance ran out).
     reopened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="reopenings",
     )
     reopened_at = models.DateTimeField(_("重新打开时间"), default=clock.now)

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from zhenggai import clock
 from zhenggai.audit.services import audit_record
 from zhenggai.core.workdays import WorkdayCalendar
+from zhenggai.ledger.services.explanation_expiry import explanations_expire
 from zhenggai.urging.choices import EscalationStep, ReminderKind, UrgingLevel
 from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.models import UrgingNotice
@@ -55,6 +56,7 @@ class RemindResult:
     notices: int = 0
     digests: int = 0
     skipped: int = 0
+    explanations_expired: int = 0
     snapshot_rows: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -65,13 +67,15 @@ class RemindResult:
             "notices": self.notices,
             "digests": self.digests,
             "skipped": self.skipped,
+            "explanations_expired": self.explanations_expired,
             "snapshot_rows": self.snapshot_rows,
             "warnings": self.warnings,
         }
 
 
 def remind_run(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> RemindResult:
-    """The daily cycle: reminders, escalation with notices, digests, snapshot, checkpoint."""
+    """The daily cycle: reminders, escalation with notices, digests, expired explanations,
+    snapshot, checkpoint."""
     calendar = calendar or calendar_for(today=today)
     result = RemindResult(today=today)
     offices = Offices()
@@ -101,6 +105,8 @@ def remind_run(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> Re
         result.notices += notice is not None
 
     result.digests = send_digests(events, today, offices)
+    # Before the snapshot, so that its figures count the reopened findings as open.
+    result.explanations_expired = len(explanations_expire(today=today))
     result.snapshot_rows = snapshot_take(today=today, calendar=calendar)
     return result
 

@@ -28,7 +28,8 @@ MAIL_FAILED_COUNT = "督办已执行，但有 {count} 封邮件未能发送，�
 QUEUED = "已加入任务队列（{id}），{today} 的督办将由任务进程执行"
 DONE = (
     "{today} 督办完成：发送提醒 {reminders} 条，印发督办文书 {notices} 份，"
-    "每日汇总 {digests} 份，跳过已发送 {skipped} 项，统计快照 {snapshot_rows} 行"
+    "每日汇总 {digests} 份，跳过已发送 {skipped} 项，情况说明到期重新打开 {explanations_expired} 项，"
+    "统计快照 {snapshot_rows} 行"
 )
 
 
