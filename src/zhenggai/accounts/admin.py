@@ -1,15 +1,24 @@
-"""Admin for users, organisations, people and roles (Chinese labels come from the models)."""
+"""Admin for users, organisations, people and roles (Chinese labels come from the models).
+
+Reference data that administrators keep here: every add, change and delete writes an audit
+entry (`admin.add` / `admin.change` / `admin.delete`, object type the model label) in the
+admin's transaction, never with a password (hash) or a phone number / e-mail address in it
+(audit/admin_mixins.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest
+from django.db import router, transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.models import Organisation, Person, RoleAssignment, User, organisation_path
+from zhenggai.audit.admin_mixins import AuditedModelAdmin
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -20,7 +29,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_display = ["username", "display_name", "email", "is_active", "is_staff", "last_login"]
     search_fields = ["username", "display_name", "email"]
     fieldsets = (
@@ -32,16 +41,29 @@ class UserAdmin(BaseUserAdmin):
         (_("显示"), {"fields": ["display_name", "email"]}),
     )
     inlines = [RoleAssignmentInline]
+    audit_redacted_fields = ("password", "email")
+    audit_cascades = ("role_assignments",)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Django's password page, in a transaction with an entry naming only the fact."""
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            user = self.get_object(request, unquote(id))
+            before = self._stored(user) if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and before is not None:
+                self._record(request, user, before, self._stored(user))
+        return response
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "short_name", "kind", "parent", "principal", "path", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent", "principal"]
     list_select_related = ["parent", "principal"]
     ordering = ["path"]
+    audit_cascades = ("role_assignments",)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         # Moving an organisation with children rewrites its whole subtree's paths: that is a
@@ -59,15 +81,16 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(AuditedModelAdmin):
     list_display = ["name", "position", "organisation", "phone", "email", "user"]
     search_fields = ["name", "position", "phone", "email"]
     autocomplete_fields = ["organisation", "user"]
     list_select_related = ["organisation", "user"]
+    audit_redacted_fields = ("phone", "email")
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedModelAdmin):
     list_display = ["user", "role", "organisation", "include_subtree", "inspection", "created_at"]
     list_filter = ["role", "include_subtree"]
     search_fields = ["user__username", "user__display_name", "organisation__name"]

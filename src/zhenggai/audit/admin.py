@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from zhenggai.audit.admin_mixins import AUDIT_LOG_NOTICE, ViewOnlyModelAdmin
 from zhenggai.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """An admin that shows rows and never adds, changes or deletes them.
+class ReadOnlyModelAdmin(ViewOnlyModelAdmin):
+    """The audit log's tables: shown, never added, changed or deleted, whoever asks.
 
-    Also used for other append-only records (close-out reviews, reopenings).
+    Workflow data uses `admin_mixins.WorkflowModelAdmin`, the same with another notice.
     """
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    notice = AUDIT_LOG_NOTICE
 
 
 @admin.register(AuditEntry)

@@ -1,15 +1,16 @@
-"""Admin for reminders, urging notices, notifications and snapshots."""
+"""Admin for reminders, urging notices, notifications and snapshots: view-only, the urging
+services make every change (audit/admin_mixins.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from zhenggai.audit.admin import ReadOnlyModelAdmin
+from zhenggai.audit.admin_mixins import WorkflowModelAdmin
 from zhenggai.urging.models import Notification, Reminder, Snapshot, UrgingNotice
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyModelAdmin):
+class ReminderAdmin(WorkflowModelAdmin):
     """Read-only: a reminder row is the proof that it was sent."""
 
     list_display = [
@@ -29,25 +30,23 @@ class ReminderAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(UrgingNotice)
-class UrgingNoticeAdmin(admin.ModelAdmin):
+class UrgingNoticeAdmin(WorkflowModelAdmin):
     list_display = ["number", "level", "unit", "inspection", "issued_at", "issued_by"]
     list_filter = ["level"]
     search_fields = ["number", "body"]
-    autocomplete_fields = ["inspection", "measure", "assignment", "unit", "issued_by"]
     list_select_related = ["unit", "inspection", "issued_by"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(WorkflowModelAdmin):
     list_display = ["created_at", "user", "title", "read_at"]
     search_fields = ["title", "user__username"]
-    autocomplete_fields = ["user"]
     list_select_related = ["user"]
     show_full_result_count = False
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(ReadOnlyModelAdmin):
+class SnapshotAdmin(WorkflowModelAdmin):
     list_display = [
         "taken_on",
         "inspection",

@@ -135,10 +135,8 @@ def _mark_year_manual(year: int) -> None:
         row.save(update_fields=["source", "updated_at"])
 
 
-@transaction.atomic
-def calendar_day_set(*, day: dt.date, kind: str, name: str = "", actor: User) -> CalendarDay:
-    """Enter or change one arranged day: a statutory holiday or a make-up working day."""
-    require(actor, Action.MANAGE_HOLIDAYS)
+def calendar_day_check(*, day: dt.date, kind: str) -> None:
+    """The rules `calendar_day_set` applies, for forms that show them before saving."""
     _check_year(day.year)
     if kind not in CalendarDayKind.values:
         raise ValidationError(UNKNOWN_KIND.format(kind=kind))
@@ -146,6 +144,13 @@ def calendar_day_set(*, day: dt.date, kind: str, name: str = "", actor: User) ->
     # would be a no-op that hides a typo in the date.
     if kind == CalendarDayKind.WORKDAY and day.weekday() < 5:
         raise ValidationError(WORKDAY_ON_WEEKDAY.format(day=day.isoformat()))
+
+
+@transaction.atomic
+def calendar_day_set(*, day: dt.date, kind: str, name: str = "", actor: User) -> CalendarDay:
+    """Enter or change one arranged day: a statutory holiday or a make-up working day."""
+    require(actor, Action.MANAGE_HOLIDAYS)
+    calendar_day_check(day=day, kind=kind)
     row = CalendarDay.objects.select_for_update().filter(date=day).first()
     before = field_values(row, _DAY_FIELDS) if row is not None else None
     if row is None:
@@ -179,24 +184,32 @@ def calendar_day_delete(*, day: dt.date, actor: User) -> None:
     _changed()
 
 
-@transaction.atomic
-def calendar_year_mark_complete(
-    *, year: int, actor: User, complete: bool = True, note: str = ""
-) -> CalendarYear:
-    """Declare a year's arrangement entered (or not): only complete years count working days."""
-    require(actor, Action.MANAGE_HOLIDAYS)
+def calendar_year_check(*, year: int, complete: bool) -> None:
+    """The rules `calendar_year_mark_complete` applies, for forms that show them first."""
     _check_year(year)
     if complete and not CalendarDay.objects.filter(date__year=year).exists():
         # Every year since 1999 has holidays; an empty complete year would count every
         # weekday as worked, which is exactly what "not covered" exists to prevent.
         raise ValidationError(YEAR_EMPTY.format(year=year))
+
+
+@transaction.atomic
+def calendar_year_mark_complete(
+    *, year: int, actor: User, complete: bool = True, note: str | None = None
+) -> CalendarYear:
+    """Declare a year's arrangement entered (or not): only complete years count working days.
+
+    `note` replaces the year's note when given ("" clears it); None keeps it.
+    """
+    require(actor, Action.MANAGE_HOLIDAYS)
+    calendar_year_check(year=year, complete=complete)
     row = CalendarYear.objects.select_for_update().filter(year=year).first()
     before = field_values(row, _YEAR_FIELDS) if row is not None else None
     if row is None:
         row = CalendarYear(year=year, source=CalendarSource.MANUAL)
     # The administrator's decision is final: the seed will not flip it back.
     row.complete, row.source = complete, CalendarSource.MANUAL
-    if note:
+    if note is not None:
         row.note = note
     row.full_clean()
     row.save()
