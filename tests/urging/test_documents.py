@@ -107,16 +107,17 @@ def test_chinese_date_has_no_zero_padding() -> None:
 
 @pytest.mark.django_db
 def test_the_cycle_stores_the_notice_as_docx(ladder: Ladder) -> None:
-    remind_run(today=dt.date(2026, 10, 20))
-    notice = UrgingNotice.objects.get()
-    assert notice.number == "城管整改督〔2026〕1号"
+    for day in (1, 13, 20):  # the ladder climbs: 通知书, 提醒书, then the 告诫书
+        remind_run(today=dt.date(2026, 10, day))
+    notice = UrgingNotice.objects.latest("id")
+    assert notice.number == "城管整改督〔2026〕3号"
     assert notice.unit == ladder.unit and notice.measure == ladder.measure
     assert notice.issued_by == ladder.office
     with notice.file.open("rb") as fh:
         paragraphs = texts(fh.read())
     assert [p.text for p in paragraphs[:3]] == [
         "告诫书",
-        "城管整改督〔2026〕1号",
+        "城管整改督〔2026〕3号",
         f"{ladder.unit.name}：",
     ]
     assert "已超期10个工作日" in paragraphs[3].text

@@ -183,9 +183,15 @@ def test_a_missing_step_goes_to_the_next_one_up(
 ) -> None:
     ladder.unit.principal = None
     ladder.unit.save()
+    run(dt.date(2026, 10, 1))
+    run(dt.date(2026, 10, 13))
     run(dt.date(2026, 10, 20))  # step 2, but the unit has no principal on record
-    assert escalations(ladder) == [(3, ladder.office.pk)]
-    assert UrgingNotice.objects.get().level == UrgingLevel.WARNING_LETTER
+    assert escalations(ladder) == [
+        (0, ladder.person.user_id), (1, ladder.leader.user_id), (3, ladder.office.pk)
+    ]
+    assert UrgingNotice.objects.latest("id").level == UrgingLevel.WARNING_LETTER
+    run(dt.date(2026, 10, 21))  # the step was sent (one level up): not again
+    assert len(escalations(ladder)) == 3
 
 
 def test_a_person_without_account_is_reminded_by_email_only(
@@ -250,8 +256,11 @@ def test_one_digest_per_recipient_per_day(
         content="开展固定资产全面清查，建立资产台账。",
         deadline=dt.date(2026, 10, 15),  # 2 working days left on the 13th
     )
-    result = run(dt.date(2026, 10, 13))  # the first measure: step 1 (leader)
-    digests = Reminder.objects.filter(kind=ReminderKind.DIGEST)
+    run(dt.date(2026, 10, 1))  # the first measure: step 0 (the person)
+    result = run(dt.date(2026, 10, 13))  # five working days on: step 1 (leader)
+    digests = Reminder.objects.filter(
+        kind=ReminderKind.DIGEST, dedupe_key__startswith="digest:2026-10-13:"
+    )
     by_person = {d.recipient_id: d for d in digests}
     assert result.digests == len(digests) == 2  # the person and the leader, once each
     person_digest = by_person[ladder.person.user_id]
@@ -352,9 +361,10 @@ def test_the_remind_command_runs_the_cycle(
 ) -> None:
     out, err = io.StringIO(), io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind", "--today", "2026-10-01", stdout=io.StringIO())
         call_command("remind", "--today", "2026-10-13", stdout=out, stderr=err)
     assert "2026-10-13 督办完成：发送提醒 2 条，印发督办文书 1 份" in out.getvalue()
-    assert UrgingNotice.objects.get().level == UrgingLevel.REMINDER_LETTER
+    assert UrgingNotice.objects.latest("id").level == UrgingLevel.REMINDER_LETTER
     with django_capture_on_commit_callbacks(execute=True):
         call_command("remind", "--today", "2026-10-13", stdout=out)
     assert "发送提醒 0 条，印发督办文书 0 份" in out.getvalue()
@@ -382,13 +392,16 @@ def test_without_inline_the_database_backend_queues_the_cycle(
 def test_inline_runs_the_cycle_and_its_mail_here_with_the_database_backend(
     ladder: Ladder, settings: Any, django_capture_on_commit_callbacks: Capture
 ) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        remind_run(today=dt.date(2026, 10, 1))  # step 0, with the immediate backend
+    mail.outbox.clear()
     settings.TASKS = DATABASE_TASKS
     out, err = io.StringIO(), io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("remind", "--today", "2026-10-13", "--inline", stdout=out, stderr=err)
     assert "2026-10-13 督办完成：发送提醒 2 条，印发督办文书 1 份，每日汇总 2 份" in out.getvalue()
-    assert Reminder.objects.filter(kind=ReminderKind.ESCALATION).count() == 2
-    assert UrgingNotice.objects.get().level == UrgingLevel.REMINDER_LETTER
+    assert Reminder.objects.filter(kind=ReminderKind.ESCALATION, step=1).count() == 2
+    assert UrgingNotice.objects.latest("id").level == UrgingLevel.REMINDER_LETTER
     assert Snapshot.objects.filter(taken_on=dt.date(2026, 10, 13)).exists()
     # The mail went out from this process: nothing waits for a worker that may not exist.
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -421,6 +434,8 @@ def test_inline_reports_mail_it_could_not_send_and_exits_1(
     def unreachable(*args: Any, **kwargs: Any) -> int:
         raise ConnectionRefusedError(111, "Connection refused")
 
+    assert zhenggai_main(["remind", "--today", "2026-10-01", "--inline"]) == 0  # step 0
+    capsys.readouterr()
     monkeypatch.setattr("zhenggai.urging.tasks.send_mail", unreachable)
     assert zhenggai_main(["remind", "--today", "2026-10-13", "--inline"]) == 1
     out, err = capsys.readouterr()
@@ -428,3 +443,24 @@ def test_inline_reports_mail_it_could_not_send_and_exits_1(
     assert f"邮件未能发送给 {ladder.leader.user.email}（提醒书：" in err
     assert "督办已执行，但有 3 封邮件未能发送" in err
     assert Notification.objects.filter(user=ladder.leader.user).exists()
+
+
+def test_the_ladder_never_skips_a_step_for_an_item_long_overdue(
+    ladder: Ladder, run: Callable[[dt.date], RemindResult]
+) -> None:
+    # First seen 40 working days late (the platform installed late, an old ledger imported):
+    # the 督办通知书 to the responsible person first, not a 问责书.
+    run(dt.date(2026, 11, 30))
+    assert escalations(ladder) == [(0, ladder.person.user_id)]
+    assert UrgingNotice.objects.get().level == UrgingLevel.NOTICE
+    # Then one step per 5 working days after the previous one, not all at once.
+    run(dt.date(2026, 12, 4))  # 4 working days later: nothing new
+    assert len(escalations(ladder)) == 1
+    run(dt.date(2026, 12, 7))  # 5: the responsible leader
+    run(dt.date(2026, 12, 14))  # 10: the unit's principal
+    run(dt.date(2026, 12, 21))  # 15: the office
+    assert [step for step, _ in escalations(ladder)] == [0, 1, 2, 3]
+    assert list(UrgingNotice.objects.order_by("id").values_list("level", flat=True)) == [
+        UrgingLevel.NOTICE, UrgingLevel.REMINDER_LETTER,
+        UrgingLevel.WARNING_LETTER, UrgingLevel.ACCOUNTABILITY_LETTER,
+    ]

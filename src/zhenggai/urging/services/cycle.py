@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhenggai import clock
 from zhenggai.audit.services import audit_record
@@ -25,7 +26,7 @@ from zhenggai.urging.models import UrgingNotice
 from zhenggai.urging.services.calendar import calendar_for
 from zhenggai.urging.services.delivery import Mail, deliver, email_on_commit, existing_keys
 from zhenggai.urging.services.digest import send_digests
-from zhenggai.urging.services.events import Event, event_for
+from zhenggai.urging.services.events import Event, escalation_history, event_for
 from zhenggai.urging.services.notices import issue_notice
 from zhenggai.urging.services.recipients import Offices, ladder, urged_targets
 from zhenggai.urging.services.snapshot import snapshot_take
@@ -75,15 +76,30 @@ class RemindResult:
 
 def remind_run(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> RemindResult:
     """The daily cycle: reminders, escalation with notices, digests, expired explanations,
-    snapshot, checkpoint."""
+    snapshot, checkpoint.
+
+    Run for another day (`zhenggai remind --today`, a missed day caught up), its records
+    are dated that day at the current time of day: the ladder reads the day each step was
+    sent from them.
+    """
+    if today == clock.today():
+        return _remind_run(today=today, calendar=calendar)
+    at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(clock.now()).time()))
+    with clock.travel(at):
+        return _remind_run(today=today, calendar=calendar)
+
+
+def _remind_run(*, today: dt.date, calendar: WorkdayCalendar | None) -> RemindResult:
     calendar = calendar or calendar_for(today=today)
     result = RemindResult(today=today)
     offices = Offices()
     horizon = today + dt.timedelta(days=max(remind_before_working_days(), default=0) * 2 + 14)
 
     events: list[Event] = []
-    for target in urged_targets(horizon):
-        event = event_for(target, today, calendar)
+    targets = list(urged_targets(horizon))
+    history = escalation_history(t for t in targets if t.deadline < today)
+    for target in targets:
+        event = event_for(target, today, calendar, history)
         if event is None:
             continue
         event.recipients = ladder(target, event.step, offices)
