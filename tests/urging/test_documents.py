@@ -20,6 +20,7 @@ from zhenggai.urging.documents import (
     NoticeContent,
     chinese_date,
     notice_docx,
+    signature_lines,
 )
 from zhenggai.urging.models import UrgingNotice
 from zhenggai.urging.services import remind_run
@@ -78,8 +79,10 @@ def test_layout_number_addressee_body_signature_and_date() -> None:
     assert "整改时限为2026年9月30日" in body
     assert "截至2026年10月20日" in body and "已超期10个工作日" in body
     assert "修订公务接待管理办法" in body and "部分公务接待无公函" in body
-    assert [p.text for p in paragraphs[-2:]] == [
-        "中共示范区城市管理局委员会巡察整改工作领导小组办公室",
+    # 26 characters do not fit one signature line: broken before the office's name.
+    assert [p.text for p in paragraphs[-3:]] == [
+        "中共示范区城市管理局委员会",
+        "巡察整改工作领导小组办公室",
         "2026年10月20日",
     ]
     assert paragraphs[-1].alignment == 2  # right
@@ -121,5 +124,40 @@ def test_the_cycle_stores_the_notice_as_docx(ladder: Ladder) -> None:
         f"{ladder.unit.name}：",
     ]
     assert "已超期10个工作日" in paragraphs[3].text
-    assert paragraphs[-2].text == f"{ladder.inspection.organisation.name}巡察整改工作领导小组办公室"
+    issuer = f"{ladder.inspection.organisation.name}巡察整改工作领导小组办公室"
+    lines = signature_lines(issuer)
+    assert [p.text for p in paragraphs[-1 - len(lines) : -1]] == lines
     assert paragraphs[-1].text == "2026年10月20日"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "lines"),
+    [
+        ("区委巡察整改工作领导小组办公室", ["区委巡察整改工作领导小组办公室"]),
+        (
+            "中共示范县住房和城乡建设局党组巡察整改工作领导小组办公室",
+            ["中共示范县住房和城乡建设局党组", "巡察整改工作领导小组办公室"],
+        ),
+        ("甲" * 30, ["甲" * 24, "甲" * 6]),
+    ],
+)
+def test_a_long_issuing_body_is_broken_before_the_office_name(issuer: str, lines: list[str]) -> None:
+    assert signature_lines(issuer) == lines
+    assert "".join(signature_lines(issuer)) == issuer
+
+
+def test_quoted_sentences_lose_their_final_stop() -> None:
+    content = NoticeContent(
+        level=UrgingLevel.NOTICE,
+        number="整改督〔2026〕1号",
+        addressee="机关科室",
+        finding="个别车辆行驶记录与派车单不符。",
+        measure="修订公务用车管理制度；",
+        deadline=dt.date(2026, 8, 10),
+        today=dt.date(2026, 11, 26),
+        days_overdue=3,
+        issuing_body="办公室",
+    )
+    first = content.body_paragraphs()[0]
+    assert "“个别车辆行驶记录与派车单不符”，" in first
+    assert "“修订公务用车管理制度”，" in first

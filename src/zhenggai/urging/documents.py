@@ -72,13 +72,19 @@ class NoticeContent:
         return REQUIREMENTS[self.level]
 
     def body_paragraphs(self) -> list[str]:
-        about = f"针对巡察反馈问题“{self.finding}”，" if self.finding else ""
+        about = f"针对巡察反馈问题“{quoted(self.finding)}”，" if self.finding else ""
         return [
-            f"{about}你单位负责的整改措施“{self.measure}”，整改时限为{chinese_date(self.deadline)}。"
+            f"{about}你单位负责的整改措施“{quoted(self.measure)}”，"
+            f"整改时限为{chinese_date(self.deadline)}。"
             f"截至{chinese_date(self.today)}，该项整改仍未完成销号，已超期{self.days_overdue}个工作日。",
             self.requirement,
             "特此通知。",
         ]
+
+
+def quoted(text: str) -> str:
+    """A sentence quoted inside another loses its final stop: “…不符”， not “…不符。”，"""
+    return text.strip().rstrip("。；;，,")
 
 
 def chinese_date(day: dt.date) -> str:
@@ -114,6 +120,24 @@ def _paragraph(
     _set_fonts(paragraph.add_run(text), font, size)
 
 
+#: Characters of 三号 that fit a signature line: 27 fit the type area, less a margin.
+SIGNATURE_WIDTH = 24
+#: Where a long issuing body is broken: before its office's name, as offices print it.
+SIGNATURE_BREAKS = ("巡察整改工作领导小组办公室", "巡察整改工作领导小组", "办公室")
+
+
+def signature_lines(issuer: str, width: int = SIGNATURE_WIDTH) -> list[str]:
+    """The issuing body on as many right-aligned lines as it needs, broken at a sensible
+    place: Word would otherwise wrap "…领导小组办公" / "室" and leave one character alone."""
+    if len(issuer) <= width:
+        return [issuer]
+    for suffix in SIGNATURE_BREAKS:
+        head = issuer[: -len(suffix)]
+        if issuer.endswith(suffix) and head and len(suffix) <= width:
+            return [*signature_lines(head, width), suffix]
+    return [issuer[i : i + width] for i in range(0, len(issuer), width)]
+
+
 def notice_docx(content: NoticeContent) -> bytes:
     """The notice as DOCX bytes."""
     document = Document()
@@ -140,7 +164,8 @@ def notice_docx(content: NoticeContent) -> bytes:
     for text in content.body_paragraphs():
         _paragraph(document, text, indent=True)
     _paragraph(document, "")
-    _paragraph(document, content.issuing_body, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    for line in signature_lines(content.issuing_body):
+        _paragraph(document, line, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _paragraph(document, chinese_date(content.today), align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     buffer = io.BytesIO()

@@ -81,6 +81,24 @@ def _cell(ref: str, value: object) -> str:
     return f'<c r="{ref}"><v>{value}</v></c>'
 
 
+def _display_width(value: object) -> int:
+    """Columns a value needs: a CJK character is as wide as two Latin ones."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(value))
+
+
+def _columns(rows: Sequence[Sequence[object]]) -> str:
+    """Column widths that fit the longest value (Excel would otherwise cut Chinese text)."""
+    count = max((len(row) for row in rows), default=0)
+    widths = [
+        min(60, max((_display_width(row[c]) for row in rows if c < len(row)), default=8) + 2)
+        for c in range(count)
+    ]
+    cols = "".join(
+        f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>' for c, w in enumerate(widths)
+    )
+    return f"<cols>{cols}</cols>" if cols else ""
+
+
 def xlsx_bytes(sheet_title: str, rows: Sequence[Sequence[object]]) -> bytes:
     """An Excel workbook of one sheet named `sheet_title` holding `rows` (text or numbers)."""
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -116,5 +134,7 @@ def xlsx_bytes(sheet_title: str, rows: Sequence[Sequence[object]]) -> bytes:
         "_rels/.rels": _root_rels("xl/workbook.xml"),
         "xl/workbook.xml": workbook,
         "xl/_rels/workbook.xml.rels": workbook_rels,
-        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet_rows}</sheetData></worksheet>',
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}">{_columns(rows)}<sheetData>{sheet_rows}</sheetData></worksheet>'
+        ),
     })
