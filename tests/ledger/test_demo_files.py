@@ -31,3 +31,11 @@ def test_equal_content_gives_equal_bytes_and_the_evidence_check_accepts_both() -
     assert docx_bytes("标题", ["内容"]) != docx_bytes("标题", ["内容二"])
     assert inspect_upload(ContentFile(docx_bytes("标题", ["内容"]), name="a.docx")).extension == "docx"
     assert inspect_upload(ContentFile(xlsx_bytes("表", [["a"]]), name="a.xlsx")).extension == "xlsx"
+
+
+def test_xlsx_columns_are_wide_enough_for_chinese_text() -> None:
+    data = xlsx_bytes("表", [["序号", "说明"], [1, "问题已整改到位，佐证材料齐全"]])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["表"]
+    # 14 CJK characters need 28 columns of width; the default (8.43) would cut them off.
+    assert sheet.column_dimensions["B"].width >= 28
+    assert sheet.column_dimensions["A"].width < sheet.column_dimensions["B"].width
