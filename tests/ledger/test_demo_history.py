@@ -226,3 +226,21 @@ def test_the_formal_reports_were_sent_and_accepted_after_one_return() -> None:
     assert all(v.reviewed_by is not None and v.reviewed_by.username == "inspector" for v in versions)
     assert rectification.due_date is not None
     assert all(timezone.localdate(v.submitted_at) <= rectification.due_date for v in versions)
+
+
+def test_the_first_urging_after_the_demo_reaches_the_unit_users_at_the_bottom_step() -> None:
+    from zhenggai.urging.choices import ReminderKind, UrgingLevel
+    from zhenggai.urging.models import Reminder, UrgingNotice
+    from zhenggai.urging.services import remind_run
+
+    load()
+    with clock.travel(NOW):
+        result = remind_run(today=TODAY)
+    assert result.reminders >= 1
+    escalations = Reminder.objects.filter(kind=ReminderKind.ESCALATION)
+    assert escalations.exists()
+    # The unit's liaison (a user with a person) is the responsible person: step 0 reaches them.
+    unit_users = {"quality", "housing", "archives", "utilities", "offices"}
+    assert set(escalations.values_list("recipient__username", flat=True)) <= unit_users
+    assert set(escalations.values_list("step", flat=True)) == {0}
+    assert set(UrgingNotice.objects.values_list("level", flat=True)) == {UrgingLevel.NOTICE}

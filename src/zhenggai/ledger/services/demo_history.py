@@ -154,6 +154,7 @@ class Cast:
     secretary: Person | None = None
     deputies: list[Person] = field(default_factory=list)
     unit_heads: dict[int, Person] = field(default_factory=dict)
+    liaisons: dict[int, Person] = field(default_factory=dict)
 
 
 @dataclass
@@ -315,19 +316,38 @@ def _name(rng: random.Random) -> str:
 
 
 def _people(inspection: Inspection, cast: Cast, units: list[Organisation], rng: random.Random) -> None:
-    """The committee's secretary and deputies and each unit's head, as the plan names them."""
+    """The people the plan names: the committee's secretary (the leader user's person) and
+    deputies; each unit's head (its principal, 主要负责人) and liaison (the unit user's
+    person, who is the responsible person of the unit's measures). Linking the users lets
+    reminders and escalations reach accounts in the demo, not only the office."""
     committee = inspection.organisation
     cast.secretary = Person.objects.create(
-        organisation=committee, name=_name(rng), position="党组书记、局长"
+        organisation=committee,
+        name=_name(rng),
+        position="党组书记、局长",
+        user=None if Person.objects.filter(user=cast.leader).exists() else cast.leader,
     )
     cast.deputies = [
         Person.objects.create(organisation=committee, name=_name(rng), position=position)
         for position in ("党组成员、副局长", "党组成员、副局长", "党组成员、纪检组长")
     ]
     for unit in units:
-        cast.unit_heads[unit.pk] = Person.objects.create(
+        head = Person.objects.create(
             organisation=unit, name=_name(rng), position=f"{unit.name}主要负责人"
         )
+        cast.unit_heads[unit.pk] = head
+        if unit.principal_id is None:
+            unit.principal = head
+            unit.save(update_fields=["principal"])
+        user = cast.unit_users.get(unit.pk)
+        if user is None:
+            continue
+        liaison = Person.objects.filter(user=user).first()
+        if liaison is None:
+            liaison = Person.objects.create(
+                organisation=unit, name=_name(rng), position="整改联络员", user=user
+            )
+        cast.liaisons[unit.pk] = liaison
 
 
 def _leading_group(inspection: Inspection, cast: Cast) -> None:
@@ -354,13 +374,13 @@ def _draft_plan(
             urgency, deadline = Urgency.LONG_TERM, None  # watched, not closed by a date
         else:
             urgency, deadline = Urgency.SCHEDULED, add_months(base, rng.randint(2, 6))
-        head = cast.unit_heads.get(measure.lead_unit_id or 0)
+        liaison = cast.liaisons.get(measure.lead_unit_id or 0)
         measure_update(
             measure=measure,
             urgency=urgency,
             deadline=deadline,
             responsible_leader=rng.choice(cast.deputies) if cast.deputies else None,
-            responsible_person=head,
+            responsible_person=liaison,
             actor=cast.office,
         )
     findings = list(Finding.objects.filter(inspection=inspection).order_by("problem__sort_order", "sort_order"))
