@@ -77,14 +77,6 @@ COMMITTEE_USERS: tuple[tuple[str, str, str], ...] = (
     ("inspector", Role.INSPECTOR, "巡察组"),
 )
 
-PROGRESS_NARRATIVES = (
-    "已召开专题会议研究部署，明确责任人和完成时限，正在按计划推进。",
-    "已完成自查和问题清单梳理，相关制度修订稿正在征求意见。",
-    "整改措施已部分落实，剩余工作正在推进，佐证材料正在整理。",
-    "已组织专项检查，发现的问题正在逐项整改到位。",
-)
-
-
 @dataclass
 class DemoResult:
     inspection: Inspection

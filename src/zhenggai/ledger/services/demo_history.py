@@ -459,8 +459,10 @@ def _measure_story(
     story.on(middle, _report(measure_id, assignment_id, reporter, rng.choice(MIDDLE_REPORTS), rng.choice((60, 70, 80))))
     if rng.random() < 0.15:
         story.on(finish - dt.timedelta(days=10), _request(measure_id, assignment_id, reporter, "已整改。"))
-        if story.on(finish - dt.timedelta(days=8), _return_latest(measure_id, assignment_id, cast, rng.choice(RETURN_REASONS))):
-            summary.returns += 1
+        story.on(
+            finish - dt.timedelta(days=8),
+            _return_latest(measure_id, assignment_id, cast, rng.choice(RETURN_REASONS), summary),
+        )
     story.on(finish - dt.timedelta(days=3), _report(measure_id, assignment_id, reporter, rng.choice(FINAL_REPORTS), 100))
     story.on(finish - dt.timedelta(days=1), _request(measure_id, assignment_id, reporter, rng.choice(CLOSE_OUT_SUMMARIES)))
     story.on(work(finish, 2), _approve_latest(measure_id, assignment_id, cast, leader=False))
@@ -532,11 +534,14 @@ def _latest_request(measure_id: int, assignment_id: int | None) -> CloseOutReque
     return requests.order_by("-requested_at", "-id").first()
 
 
-def _return_latest(measure_id: int, assignment_id: int | None, cast: Cast, reason: str) -> Callable[[], Any]:
+def _return_latest(
+    measure_id: int, assignment_id: int | None, cast: Cast, reason: str, summary: HistorySummary
+) -> Callable[[], Any]:
     def run() -> Any:
         request = _latest_request(measure_id, assignment_id)
         if request is not None and request.state == CloseOutState.PENDING:
             close_out_request_return(request=request, reason=reason, actor=cast.office)
+            summary.returns += 1
 
     return run
 

@@ -19,6 +19,7 @@ from zhenggai.accounts.permissions import role_holders
 from zhenggai.audit.services import audit_record, field_values
 from zhenggai.ledger.choices import AnswerKind, FindingState
 from zhenggai.ledger.models import Finding, Reopening
+from zhenggai.urging.documents import chinese_date
 
 EXPIRED_REASON = "情况说明认可有效期已于{date}届满，需重新整改或重新认可"
 EXPIRED_TITLE = "情况说明已到期：{finding}"
@@ -53,7 +54,7 @@ def _expire(pk: int, *, today: dt.date) -> Finding | None:
         return None  # changed since the query (accepted again, reopened by hand)
     before = field_values(finding, _FIELDS)
     label = _label(finding)
-    date = f"{expires:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
+    date = chinese_date(expires)
     reason = EXPIRED_REASON.format(date=date)
     finding.state = FindingState.OPEN
     finding.closed_at = None

@@ -16,8 +16,8 @@ from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.services import audit_record
 from zhenggai.ledger.choices import ACTIVE_CLOSE_OUT_STATES, FindingState
 from zhenggai.ledger.models import CloseOutRequest, Finding
+from zhenggai.ledger.services.plan.assignments import FINDING_CLOSED
 
-FINDING_CLOSED = "已销号的问题不能修改，请先重新打开"
 UNDER_REVIEW = "该问题有整改措施的销号申请正在审核，审核结束后才能调整是否为重点问题"
 
 
