@@ -58,6 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     # Tests (and Chromium against live_server) speak plain HTTP; production keeps HTTPS.
+    # DESIGN §4: django-tasks runs immediately in tests (a test that needs the queue sets
+    # the database backend itself).
+    django_settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     django_settings.SECURE_SSL_REDIRECT = False
     django_settings.SESSION_COOKIE_SECURE = False
     django_settings.CSRF_COOKIE_SECURE = False

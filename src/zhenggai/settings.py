@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "zhenggai.records",
     "zhenggai.audit",
     "zhenggai.workdays",
+    "zhenggai.notifications",
     "zhenggai.publication",
     "zhenggai.urging",
     "zhenggai.web",

@@ -24,7 +24,7 @@ from zhenggai.ledger.services.evaluation import (
     evaluation_record,
     grade_for,
 )
-from zhenggai.urging.models import Notification
+from zhenggai.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from zhenggai.ledger.choices import FindingState
 from zhenggai.ledger.models import Finding, Reopening
 from zhenggai.ledger.services.close_out import explanation_accept
 from zhenggai.ledger.services.explanation_expiry import explanations_expire
-from zhenggai.urging.models import Notification
+from zhenggai.notifications.models import Notification
 from zhenggai.urging.services import remind_run
 
 pytestmark = pytest.mark.django_db

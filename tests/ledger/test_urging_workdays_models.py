@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from tests.factories import InspectionFactory, MeasureFactory, UserFactory
 from zhenggai.ledger.choices import Signal
 from zhenggai.ledger.models import Inspection
+from zhenggai.notifications.models import Notification
 from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind, UrgingLevel
-from zhenggai.urging.models import Notification, Reminder, Snapshot, UrgingNotice
+from zhenggai.urging.models import Reminder, Snapshot, UrgingNotice
 from zhenggai.workdays.choices import CalendarDayKind
 from zhenggai.workdays.models import CalendarDay, CalendarYear
 

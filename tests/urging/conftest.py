@@ -1,4 +1,4 @@
-"""Urging fixtures: immediate tasks, a private media folder, and one measure with its ladder.
+"""Urging fixtures: a private media folder, and one measure with its ladder.
 
 The ladder: responsible person (王…, an account with e-mail) → responsible leader (an
 account) → the unit's principal (an account) → the office (one account). The measure's
@@ -42,7 +42,6 @@ def person_with_account(organisation: Organisation, position: str) -> Person:
 
 @pytest.fixture(autouse=True)
 def _urging_settings(settings: Any, tmp_path: Path) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.ZHENGGAI_URGING_NUMBER_PREFIX = "城管整改督"

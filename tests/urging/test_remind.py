@@ -20,13 +20,12 @@ from zhenggai.audit.models import AuditEntry
 from zhenggai.cli import main as zhenggai_main
 from zhenggai.core.workdays import YearNotCovered
 from zhenggai.ledger.choices import MeasureState
+from zhenggai.notifications.models import Notification
 from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind, UrgingLevel
-from zhenggai.urging.models import Notification, Reminder, Snapshot, UrgingNotice
+from zhenggai.urging.models import Reminder, Snapshot, UrgingNotice
 from zhenggai.urging.services import (
     NO_ISSUER,
-    NOT_YOUR_NOTIFICATION,
     RemindResult,
-    notification_mark_read,
     remind_run,
     urging_notice_issue,
 )
@@ -336,23 +335,6 @@ def test_only_the_office_issues_a_notice_by_hand(ladder: Ladder, role: str) -> N
         assert not UrgingNotice.objects.exists()
 
 
-def test_a_notification_is_marked_read_by_its_owner_only(
-    ladder: Ladder, run: Callable[[dt.date], RemindResult]
-) -> None:
-    run(dt.date(2026, 9, 23))
-    note = Notification.objects.get(user=ladder.person.user)
-    with pytest.raises(PermissionDenied, match=NOT_YOUR_NOTIFICATION):
-        notification_mark_read(notification=note, user=ladder.office)
-    note.refresh_from_db()
-    assert note.read_at is None
-    assert ladder.person.user is not None
-    read = notification_mark_read(notification=note, user=ladder.person.user)
-    assert read.read_at is not None
-    again = notification_mark_read(notification=note, user=ladder.person.user)
-    assert again.read_at == read.read_at
-    assert AuditEntry.objects.filter(action="notification.mark_read").count() == 1
-
-
 # --- the command -----------------------------------------------------------------------
 
 
@@ -436,7 +418,7 @@ def test_inline_reports_mail_it_could_not_send_and_exits_1(
 
     assert zhenggai_main(["remind", "--today", "2026-10-01", "--inline"]) == 0  # step 0
     capsys.readouterr()
-    monkeypatch.setattr("zhenggai.urging.tasks.send_mail", unreachable)
+    monkeypatch.setattr("zhenggai.notifications.tasks.send_mail", unreachable)
     assert zhenggai_main(["remind", "--today", "2026-10-13", "--inline"]) == 1
     out, err = capsys.readouterr()
     assert "督办完成：发送提醒 2 条，印发督办文书 1 份，每日汇总 2 份" in out  # the rest was done

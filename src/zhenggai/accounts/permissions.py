@@ -1,16 +1,20 @@
 """The one answer to "may this user do this here" (STYLE.md: CISO's RoleAssignment).
 
 A role is held in one organisation, optionally with its sub-tree and optionally for one
-inspection. Services call `require(...)`; selectors call `organisations_where(...)` to
-scope querysets. Nothing else in the code base compares roles.
+inspection. Services call `require(...)` (or `require_any`, `require_other_person`);
+selectors call `view_scope(...)` or `organisations_where(...)` to scope querysets. Nothing
+else in the code base compares roles or builds a refusal of its own: a service asks here
+and raises what it is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -48,6 +52,7 @@ class Action(StrEnum):
     HANDLE_PUBLIC_FEEDBACK = "handle_public_feedback"
     MANAGE_USERS = "manage_users"
     MANAGE_HOLIDAYS = "manage_holidays"
+    CHECK_IN = "check_in"  # the periodic check of a long-term measure kept under watch
 
 
 A = Action
@@ -56,13 +61,15 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OFFICE: frozenset({
         A.VIEW, A.IMPORT, A.MANAGE_PLAN, A.REQUEST_EXTENSION, A.REVIEW_CLOSE_OUT, A.ACCEPT,
         A.ACCEPT_EXPLANATION, A.URGE, A.RECORD_INSTITUTION, A.RECORD_ACTIVITY, A.PUBLISH,
-        A.HANDLE_PUBLIC_FEEDBACK, A.SUBMIT_FORMAL_REPORT,
+        A.HANDLE_PUBLIC_FEEDBACK, A.SUBMIT_FORMAL_REPORT, A.CHECK_IN,
     }),
     Role.LEADER: frozenset({
         A.VIEW, A.APPROVE_PLAN, A.APPROVE_EXTENSION, A.APPROVE_KEY_CLOSE_OUT,
         A.ACCEPT_EXPLANATION, A.PUBLISH, A.VIEW_ACCOUNTABILITY,
     }),
-    Role.UNIT: frozenset({A.VIEW, A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT, A.REQUEST_EXTENSION}),
+    Role.UNIT: frozenset({
+        A.VIEW, A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT, A.REQUEST_EXTENSION, A.CHECK_IN,
+    }),
     Role.SUPERVISOR: frozenset({
         A.VIEW, A.VIEW_ACCOUNTABILITY, A.RECORD_ACCOUNTABILITY, A.EVALUATE,
         A.HANDLE_PUBLIC_FEEDBACK,
@@ -70,8 +77,20 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.INSPECTOR: frozenset({A.VIEW, A.ACCEPT, A.FOLLOW_UP_REVIEW, A.REVIEW_FORMAL_REPORT}),
 }
 
-#: Actions a unit holds only on its own assignments, never on the whole inspection.
-UNIT_SCOPED = frozenset({A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT})
+#: Actions a unit holds only on its own assignments, never on the whole inspection. Other
+#: roles that hold one of them (the office checks in on watched measures too) hold it on
+#: the whole inspection.
+UNIT_SCOPED = frozenset({A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT, A.CHECK_IN})
+
+#: Who may speak for each party of a three-party acceptance (三方验收), by the party's code
+#: (ledger's AcceptanceParty): the office reviews, the inspection group runs follow-up
+#: reviews, the inspected unit is the unit that did the rectification. Apart from the
+#: inspected unit, the person must also hold ACCEPT.
+ACCEPTANCE_PARTY_ACTIONS: dict[str, Action] = {
+    "office": A.REVIEW_CLOSE_OUT,
+    "inspection_group": A.FOLLOW_UP_REVIEW,
+    "inspected_unit": A.REQUEST_CLOSE_OUT,
+}
 
 FORBIDDEN = "您没有权限执行此操作：{action}"
 ACTION_LABELS = {
@@ -86,6 +105,7 @@ ACTION_LABELS = {
     A.HANDLE_PUBLIC_FEEDBACK: "处理群众意见", A.MANAGE_USERS: "管理用户和组织",
     A.MANAGE_HOLIDAYS: "维护节假日",
     A.SUBMIT_FORMAL_REPORT: "报送正式报告", A.REVIEW_FORMAL_REPORT: "审核正式报告",
+    A.CHECK_IN: "登记跟踪检查",
 }
 
 
@@ -131,10 +151,14 @@ def may(
         return False
     inspection_id = getattr(inspection, "pk", None)
     if action in UNIT_SCOPED:
-        if unit is None:
+        if unit is not None and Role.UNIT in roles_in(user, unit, inspection_id=inspection_id):
+            return True
+        if inspection is None:
             return False
-        roles = roles_in(user, unit, inspection_id=inspection_id)
-        return Role.UNIT in roles
+        roles = roles_in(user, inspection.organisation, inspection_id=inspection_id)  # type: ignore[attr-defined]
+        return any(
+            action in ROLE_ACTIONS.get(role, ()) for role in roles if role != Role.UNIT
+        )
     where = organisation or (getattr(inspection, "organisation", None)) or unit
     if where is None:
         # Global actions (users, holidays): an admin role anywhere at a root organisation.
@@ -148,10 +172,55 @@ def may(
     return any(action in ROLE_ACTIONS.get(role, ()) for role in roles)
 
 
+def forbidden(action: Action) -> PermissionDenied:
+    """The refusal of `action`, worded the same everywhere."""
+    return PermissionDenied(FORBIDDEN.format(action=ACTION_LABELS[action]))
+
+
 def require(user: User, action: Action, **where: object) -> None:
     """Raise PermissionDenied with a clear Chinese message unless `may(...)`."""
     if not may(user, action, **where):  # type: ignore[arg-type]
-        raise PermissionDenied(FORBIDDEN.format(action=ACTION_LABELS[action]))
+        raise forbidden(action)
+
+
+def actions_held(user: User, actions: Iterable[Action], **where: object) -> frozenset[Action]:
+    """Those of `actions` the user may do there (a service picks its step by them)."""
+    return frozenset(a for a in actions if may(user, a, **where))  # type: ignore[arg-type]
+
+
+def require_any(user: User, actions: Iterable[Action], **where: object) -> frozenset[Action]:
+    """The held ones of `actions`; refused in the first one's words when none is held."""
+    wanted = list(actions)
+    held = actions_held(user, wanted, **where)
+    if not held:
+        raise forbidden(wanted[0])
+    return held
+
+
+def may_for_any_unit(
+    user: User, action: Action, *, inspection: object, units: Iterable[Organisation | None]
+) -> bool:
+    """`may` for a unit-scoped action on any of `units` (a measure's lead unit and the
+    units of its assignments), or at the inspection for the roles that hold it there."""
+    return any(may(user, action, inspection=inspection, unit=u) for u in [*units, None])
+
+
+def require_acceptance_party(
+    user: User, party: str, *, inspection: object, unit: Organisation | None
+) -> None:
+    """May `user` give the acceptance of `party` (ACCEPTANCE_PARTY_ACTIONS)?"""
+    allowed = may(user, ACCEPTANCE_PARTY_ACTIONS[party], inspection=inspection, unit=unit)
+    if party != "inspected_unit":
+        allowed = allowed and may(user, Action.ACCEPT, inspection=inspection)
+    if not allowed:
+        raise forbidden(Action.ACCEPT)
+
+
+def require_other_person(user: User, other_user_id: int | None, message: str) -> None:
+    """Separation of duty: refuse with `message` when `user` is the one who acted before
+    (the requester reviewing their own close-out, the office reviewer approving again)."""
+    if other_user_id is not None and user.pk == other_user_id:
+        raise PermissionDenied(message)
 
 
 def organisations_where(user: User, roles: Iterable[str]) -> Q:
@@ -181,3 +250,72 @@ def role_holders(*, role: str, inspection: Inspection) -> QuerySet[User]:
     scope = Q(inspection__isnull=True) | Q(inspection=inspection)
     holders = RoleAssignment.objects.filter(where, scope, role=role).values("user")
     return User.objects.filter(is_active=True, pk__in=holders).order_by("pk")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role assignment, as a scope: an organisation (with or without its sub-tree),
+    for every inspection or one."""
+
+    organisation_id: int
+    path: str
+    include_subtree: bool
+    inspection_id: int | None
+
+    def q(self, organisation: str, inspection: str) -> Q:
+        """Rows whose organisation (field path `organisation`) lies in this grant."""
+        if self.include_subtree:
+            where = Q(**{f"{organisation}__path__startswith": self.path})
+        else:
+            where = Q(**{organisation: self.organisation_id})
+        if self.inspection_id is not None:
+            where &= Q(**{inspection: self.inspection_id})
+        return where
+
+
+@dataclass(frozen=True)
+class ViewScope:
+    """Where a user may read, as `may(user, VIEW, …)` answers it, for whole querysets.
+
+    `whole`: inspections of these organisations are visible whole (every role reads the
+    inspections of the organisation it is held in). `units`: the measures these units lead
+    or are assigned, in any inspection (a unit sees its own work, not its neighbours').
+    """
+
+    whole: tuple[Grant, ...] = ()
+    units: tuple[Grant, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.whole and not self.units
+
+    def whole_q(self, *, organisation: str, inspection: str) -> Q:
+        """Rows of inspections visible whole; `organisation` is the field path to the
+        inspection's organisation, `inspection` to the inspection's id."""
+        q = Q(pk__in=[])
+        for grant in self.whole:
+            q |= grant.q(organisation, inspection)
+        return q
+
+    def unit_q(self, *, unit: str, inspection: str) -> Q:
+        """Rows whose unit (field path `unit`) is one of the user's units."""
+        q = Q(pk__in=[])
+        for grant in self.units:
+            q |= grant.q(unit, inspection)
+        return q
+
+
+def view_scope(user: User | AnonymousUser) -> ViewScope:
+    """The user's `ViewScope` (one query); empty for anonymous and inactive users."""
+    if not isinstance(user, User) or not user.is_active:
+        return ViewScope()
+    whole: list[Grant] = []
+    units: list[Grant] = []
+    rows = RoleAssignment.objects.filter(user=user).select_related("organisation")
+    for ra in rows.order_by("pk"):
+        grant = Grant(ra.organisation_id, ra.organisation.path, ra.include_subtree, ra.inspection_id)
+        if Action.VIEW in ROLE_ACTIONS.get(ra.role, ()):
+            whole.append(grant)
+        if ra.role == Role.UNIT:
+            units.append(grant)
+    return ViewScope(tuple(whole), tuple(units))

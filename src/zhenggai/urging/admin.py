@@ -1,4 +1,4 @@
-"""Admin for reminders, urging notices, notifications and snapshots: view-only, the urging
+"""Admin for reminders, urging notices and snapshots: view-only, the urging
 services make every change (audit/admin_mixins.py)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from zhenggai.audit.admin_mixins import WorkflowModelAdmin
-from zhenggai.urging.models import Notification, Reminder, Snapshot, UrgingNotice
+from zhenggai.urging.models import Reminder, Snapshot, UrgingNotice
 
 
 @admin.register(Reminder)
@@ -35,14 +35,6 @@ class UrgingNoticeAdmin(WorkflowModelAdmin):
     list_filter = ["level"]
     search_fields = ["number", "body"]
     list_select_related = ["unit", "inspection", "issued_by"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(WorkflowModelAdmin):
-    list_display = ["created_at", "user", "title", "read_at"]
-    search_fields = ["title", "user__username"]
-    list_select_related = ["user"]
-    show_full_result_count = False
 
 
 @admin.register(Snapshot)

@@ -1,4 +1,4 @@
-"""Records of urging: every reminder sent, formal urging notices, notifications, snapshots."""
+"""Records of urging: every reminder sent, formal urging notices, snapshots."""
 
 from __future__ import annotations
 
@@ -138,30 +138,6 @@ class UrgingNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_level_display()}"
-
-
-class Notification(models.Model):
-    """An in-app message; unread while `read_at` is null."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("用户"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    title = models.CharField(_("标题"), max_length=255)
-    body = models.TextField(_("内容"), blank=True)
-    link = models.CharField(_("链接"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("时间"), default=clock.now)
-    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("站内消息")
-        verbose_name_plural = _("站内消息")
-        indexes = [models.Index(fields=["user", "read_at"], name="urging_notif_user_read")]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Snapshot(models.Model):

@@ -24,10 +24,11 @@ from django.db import transaction
 
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import User
-from zhenggai.accounts.permissions import Action, require
+from zhenggai.accounts.permissions import Action, require, role_holders
 from zhenggai.audit.services import audit_record
 from zhenggai.ledger.choices import EvaluationGrade
 from zhenggai.ledger.models import EffectivenessEvaluation, EvaluationScore, Inspection
+from zhenggai.notifications.services import notification_send
 
 #: Error messages (asserted by the tests).
 INDICATORS_NOT_100 = "评估指标分值合计须为100分，当前为{total}分"
@@ -196,13 +197,11 @@ def evaluation_record(
 
 def _ask_for_follow_up_review(evaluation: EffectivenessEvaluation) -> list[int]:
     """Notify the inspectors (else the office) that a follow-up review is required."""
-    from zhenggai.urging.services import notification_send, role_holders
-
     inspection = evaluation.inspection
     users = list(role_holders(role=Role.INSPECTOR, inspection=inspection))
     if not users:
         users = list(role_holders(role=Role.OFFICE, inspection=inspection))
     body = FOLLOW_UP_BODY.format(inspection=inspection.title, total=evaluation.total)
     for user in users:
-        notification_send(user=user, title=FOLLOW_UP_TITLE, body=body)
+        notification_send(user=user, title=FOLLOW_UP_TITLE, body=body, about=inspection)
     return [u.pk for u in users]

@@ -19,6 +19,7 @@ from zhenggai.accounts.permissions import role_holders
 from zhenggai.audit.services import audit_record, field_values
 from zhenggai.ledger.choices import AnswerKind, FindingState
 from zhenggai.ledger.models import Finding, Reopening
+from zhenggai.notifications.services import notification_send
 from zhenggai.urging.documents import chinese_date
 
 EXPIRED_REASON = "情况说明认可有效期已于{date}届满，需重新整改或重新认可"
@@ -46,8 +47,6 @@ def explanations_expire(*, today: dt.date) -> list[Finding]:
 
 @transaction.atomic
 def _expire(pk: int, *, today: dt.date) -> Finding | None:
-    from zhenggai.urging.services import notification_send
-
     finding = Finding.objects.select_for_update(of=("self",)).select_related("inspection").get(pk=pk)
     expires = finding.explanation_expires_on
     if finding.state != FindingState.CLOSED or expires is None or expires >= today:
@@ -75,6 +74,7 @@ def _expire(pk: int, *, today: dt.date) -> Finding | None:
             user=user,
             title=EXPIRED_TITLE.format(finding=label),
             body=EXPIRED_BODY.format(finding=label, date=date),
+            about=finding,
         )
     return finding
 

@@ -18,7 +18,7 @@ Only files that this transaction created are ever deleted, and never one a row n
 
 - a name the storage held before the write (a storage that overwrites, as django-storages'
   S3 backend does by default) or that a row already names is not registered at all;
-- the same bytes reused by another row (services/progress.py reuses a measure's stored copy)
+- the same bytes reused by another row (services/progress/evidence.py reuses a measure's stored copy)
   are not written, so not registered either;
 - before deleting, the finaliser asks the database whether a row names the file, wherever a
   query is possible: inside a transaction (a savepoint rolled back) and in autocommit (the

@@ -31,7 +31,7 @@ progress, returned) are urged: a requested close-out waits for the office, not t
 
 The modules, one purpose each: `thresholds` (settings and the ladder's shape), `calendar`
 (working days), `recipients` (targets and who is urged), `events` (what is owed today),
-`delivery` (Reminder rows, in-app messages, mail), `notices` (formal notices), `digest`,
+`delivery` (Reminder rows; the message itself through the notifications app), `notices` (formal notices), `digest`,
 `snapshot` and `cycle` (`remind_run`). This package re-exports the public names.
 """
 
@@ -46,12 +46,6 @@ from zhenggai.urging.services.cycle import (
     NOTICE_ISSUED,
     RemindResult,
     remind_run,
-)
-from zhenggai.urging.services.delivery import (
-    NOT_YOUR_NOTIFICATION,
-    mail_sent_inline,
-    notification_mark_read,
-    notification_send,
 )
 from zhenggai.urging.services.digest import (
     DIGEST_HEAD,
@@ -89,7 +83,6 @@ __all__ = [
     "LEVEL_FOR_STEP",
     "NOTICE_ISSUED",
     "NOTICE_NEEDS_DEADLINE",
-    "NOT_YOUR_NOTIFICATION",
     "NO_ISSUER",
     "NO_RECIPIENT",
     "TOP_STEP",
@@ -99,10 +92,7 @@ __all__ = [
     "RemindResult",
     "Target",
     "escalation_working_days",
-    "mail_sent_inline",
     "notice_number_prefix",
-    "notification_mark_read",
-    "notification_send",
     "remind_before_working_days",
     "remind_run",
     "role_holders",

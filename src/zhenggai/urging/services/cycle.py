@@ -20,11 +20,12 @@ from zhenggai import clock
 from zhenggai.audit.services import audit_record
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.services.explanation_expiry import explanations_expire
+from zhenggai.notifications.services import Mail, mail_on_commit
 from zhenggai.urging.choices import EscalationStep, ReminderKind, UrgingLevel
 from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.models import UrgingNotice
 from zhenggai.urging.services.calendar import calendar_for
-from zhenggai.urging.services.delivery import Mail, deliver, email_on_commit, existing_keys
+from zhenggai.urging.services.delivery import deliver, existing_keys
 from zhenggai.urging.services.digest import send_digests
 from zhenggai.urging.services.events import Event, escalation_history, event_for
 from zhenggai.urging.services.notices import issue_notice
@@ -185,5 +186,5 @@ def _send_event(
             "notice": notice.number if notice is not None else None,
         },
     )
-    email_on_commit(mail)
+    mail_on_commit(mail)
     return sent, notice

@@ -11,9 +11,10 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from zhenggai import clock
+from zhenggai.notifications.services import Mail, mail_on_commit
 from zhenggai.urging.choices import Channel, ReminderKind
 from zhenggai.urging.documents import chinese_date
-from zhenggai.urging.services.delivery import Mail, deliver, email_on_commit, existing_keys
+from zhenggai.urging.services.delivery import deliver, existing_keys
 from zhenggai.urging.services.events import Event
 from zhenggai.urging.services.recipients import Offices, Recipient, ladder
 
@@ -76,7 +77,7 @@ def send_digests(events: list[Event], today: dt.date, offices: Offices) -> int:
                     key_for=key_for, target=None, sent_at=clock.now(), mail=mail,
                     channels=[channel],
                 )
-                email_on_commit(mail)
+                mail_on_commit(mail)
         except IntegrityError:
             continue
         sent += 1

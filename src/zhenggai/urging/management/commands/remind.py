@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tasks import TaskResultStatus
 
 from zhenggai import clock
-from zhenggai.urging.services import mail_sent_inline
+from zhenggai.notifications.services import mail_sent_inline
 from zhenggai.urging.tasks import remind_cycle
 
 BAD_DATE = "--today 须为 YYYY-MM-DD 格式的日期：{value}"

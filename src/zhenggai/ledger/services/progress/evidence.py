@@ -1,20 +1,14 @@
-"""Progress reports (整改进展) with evidence files (佐证材料).
+"""Evidence files (佐证材料): typed by their bytes, hashed, stored, audited.
 
-A submitted report is never overwritten: `progress_report_correct` adds a new version that
-supersedes it. Evidence is typed by its bytes, not its name (a renamed .exe stays refused),
-hashed (SHA-256) so the same file uploaded twice for one measure is recognised, and written
+Evidence is typed by its bytes, not its name (a renamed .exe stays refused), hashed
+(SHA-256) so the same file uploaded twice for one measure is recognised, and written
 through Django's storage API so that S3-compatible storage works unchanged. A file written
 by a transaction that does not commit is deleted again (services/stored_files.py); a stored
 file that another row reuses is never deleted.
-
-The lifecycle helpers here (`lifecycle_move`, `lifecycle_snapshot`) are shared with the
-close-out services: they set the milestone time the model's check constraints demand and
-bump `version` (the optimistic lock of `Lifecycle`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import zipfile
@@ -29,29 +23,24 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 
-from zhenggai import clock
-from zhenggai.accounts.models import Organisation, User
+from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.services import audit_record, field_values
-from zhenggai.ledger.choices import CloseOutState, MeasureState
+from zhenggai.ledger.choices import CloseOutState
 from zhenggai.ledger.models import (
-    Assignment,
     CloseOutRequest,
     EvidenceFile,
     FormalReportSubmission,
     Measure,
     ProgressReport,
 )
-from zhenggai.ledger.models.measure import Lifecycle
+from zhenggai.ledger.services.progress.lifecycle import (
+    lock_measure,
+    refuse_if_finished,
+    responsible_unit,
+)
 from zhenggai.ledger.services.stored_files import store_file
 
-# --- messages the tests assert ---------------------------------------------------------
-ASSIGNMENT_NOT_OF_MEASURE = "整改任务不属于该整改措施"
-MEASURE_CLOSED = "该措施已销号，不能再填报或修改；如需继续整改，请通过回头看重新打开"
-NARRATIVE_REQUIRED = "请填写进展情况"
-PERCENT_RANGE = "完成进度应在 0 到 100 之间"
-AS_OF_IN_FUTURE = "截至日期不能晚于今天"
-ALREADY_CORRECTED = "该进展已有更正版本，请在最新版本上更正"
 EVIDENCE_ONE_TARGET = "佐证材料必须且只能属于一条进展或一项销号申请"
 EVIDENCE_EMPTY = "文件为空：{name}"
 EVIDENCE_TOO_LARGE = "文件“{name}”超过大小上限 {limit_mb} MB"
@@ -62,117 +51,6 @@ EVIDENCE_REPORT_SUPERSEDED = "该进展已被更正，请在最新版本上补�
 
 #: 20 MB unless the setting says otherwise.
 DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-
-#: Milestone time set when a lifecycle enters each state (check constraints need them).
-_STATE_TIME = {
-    MeasureState.IN_PROGRESS: "started_at",
-    MeasureState.CLOSE_REQUESTED: "close_requested_at",
-    MeasureState.RETURNED: "returned_at",
-    MeasureState.CLOSED: "closed_at",
-    MeasureState.WATCHING: "watching_since",
-}
-LIFECYCLE_FIELDS = [
-    "state",
-    "started_at",
-    "close_requested_at",
-    "returned_at",
-    "closed_at",
-    "watching_since",
-    "reopened_at",
-    "version",
-]
-#: States in which reporting and close-out are over until a reopening (DESIGN: nothing is
-#: edited after close-out except through reopening).
-FINISHED_STATES = (MeasureState.CLOSED, MeasureState.WATCHING)
-_STARTABLE = (MeasureState.PLANNED, MeasureState.RETURNED)
-
-
-def lifecycle_snapshot(obj: Lifecycle) -> dict[str, Any]:
-    return field_values(obj, LIFECYCLE_FIELDS)
-
-
-def lifecycle_move(obj: Lifecycle, state: str, *, at: dt.datetime) -> None:
-    """Set `state`, its milestone time and bump the version; the caller saves and audits.
-
-    `started_at` keeps the first start (a return and a new start is not a new beginning);
-    the other milestones record the latest time the state was entered.
-    """
-    obj.state = state
-    field = _STATE_TIME.get(MeasureState(state))
-    if field == "started_at":
-        if obj.started_at is None:
-            obj.started_at = at
-    elif field is not None:
-        setattr(obj, field, at)
-    if state not in FINISHED_STATES:
-        obj.closed_at = None
-        obj.watching_since = None
-    obj.version += 1
-
-
-def save_lifecycle(
-    obj: Lifecycle, *, state: str, at: dt.datetime, actor: User, action: str
-) -> None:
-    """Move, validate, save and audit one lifecycle change (measure or assignment)."""
-    before = lifecycle_snapshot(obj)
-    lifecycle_move(obj, state, at=at)
-    obj.full_clean()
-    obj.save()
-    audit_record(actor=actor, action=action, obj=obj, before=before, after=lifecycle_snapshot(obj))
-
-
-def responsible_unit(measure: Measure, assignment: Assignment | None) -> Organisation | None:
-    """The unit that reports on and requests close-out of this measure or assignment."""
-    if assignment is not None:
-        return assignment.unit
-    return measure.lead_unit
-
-
-def lock_measure(measure_id: int) -> Measure:
-    """The measure's row, locked and fresh. Every service locks the measure first, then an
-    assignment, then a request: one order everywhere, so two services never deadlock."""
-    return (
-        Measure.objects.select_for_update(of=("self",))
-        .select_related("inspection", "lead_unit")
-        .get(pk=measure_id)
-    )
-
-
-def lock_assignment(assignment: Assignment | None, measure: Measure) -> Assignment | None:
-    if assignment is None:
-        return None
-    locked = (
-        Assignment.objects.select_for_update(of=("self",))
-        .select_related("unit")
-        .get(pk=assignment.pk)
-    )
-    if locked.measure_id != measure.pk:
-        raise ValidationError(ASSIGNMENT_NOT_OF_MEASURE, code="invalid")
-    return locked
-
-
-def start_if_needed(
-    measure: Measure, assignment: Assignment | None, *, at: dt.datetime, actor: User
-) -> None:
-    """planned/returned → in_progress for the assignment (if any) and the measure."""
-    if assignment is not None and assignment.state in _STARTABLE:
-        save_lifecycle(
-            assignment,
-            state=MeasureState.IN_PROGRESS,
-            at=at,
-            actor=actor,
-            action="assignment.start",
-        )
-    # A measure split into assignments is returned only through them, never as a whole.
-    if measure.state == MeasureState.PLANNED or (
-        assignment is None and measure.state == MeasureState.RETURNED
-    ):
-        save_lifecycle(
-            measure, state=MeasureState.IN_PROGRESS, at=at, actor=actor, action="measure.start"
-        )
-
-
-# --- evidence ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -372,7 +250,7 @@ def evidence_add(
         require(actor, Action.REPORT_PROGRESS, inspection=measure.inspection, unit=unit)
         if ProgressReport.objects.filter(supersedes=report).exists():
             raise ValidationError(EVIDENCE_REPORT_SUPERSEDED, code="superseded")
-        _refuse_if_finished(measure, report.assignment)
+        refuse_if_finished(measure, report.assignment)
         checked = inspect_upload(upload)
         return _store_evidence(
             checked, measure=measure, progress_report=report, close_out_request=None, actor=actor
@@ -426,123 +304,3 @@ def add_checked_files(
         for item in check_files(files)
     ]
 
-
-# --- progress reports -------------------------------------------------------------------
-
-_REPORT_FIELDS = [
-    "measure",
-    "assignment",
-    "as_of",
-    "narrative",
-    "percent",
-    "version",
-    "supersedes",
-]
-
-
-def _refuse_if_finished(measure: Measure, assignment: Assignment | None) -> None:
-    target: Lifecycle = assignment if assignment is not None else measure
-    if target.state in FINISHED_STATES or measure.state in FINISHED_STATES:
-        raise ValidationError(MEASURE_CLOSED, code="closed")
-
-
-def _check_report_fields(narrative: str, percent: int | None, as_of: dt.date) -> None:
-    if not narrative.strip():
-        raise ValidationError(NARRATIVE_REQUIRED, code="required")
-    if percent is not None and not 0 <= percent <= 100:
-        raise ValidationError(PERCENT_RANGE, code="invalid")
-    if as_of > clock.today():
-        raise ValidationError(AS_OF_IN_FUTURE, code="invalid")
-
-
-@transaction.atomic
-def progress_report_submit(
-    *,
-    measure: Measure,
-    assignment: Assignment | None = None,
-    narrative: str,
-    percent: int | None,
-    as_of: dt.date,
-    files: Sequence[File[Any]] = (),
-    actor: User,
-) -> ProgressReport:
-    """File a dated progress report (with evidence); a planned/returned item starts."""
-    locked = lock_measure(measure.pk)
-    locked_assignment = lock_assignment(assignment, locked)
-    require(
-        actor,
-        Action.REPORT_PROGRESS,
-        inspection=locked.inspection,
-        unit=responsible_unit(locked, locked_assignment),
-    )
-    _refuse_if_finished(locked, locked_assignment)
-    _check_report_fields(narrative, percent, as_of)
-    now = clock.now()
-    report = ProgressReport(
-        measure=locked,
-        assignment=locked_assignment,
-        author=actor,
-        reported_at=now,
-        as_of=as_of,
-        narrative=narrative.strip(),
-        percent=percent,
-    )
-    report.full_clean()
-    report.save()
-    audit_record(
-        actor=actor,
-        action="progress_report.submit",
-        obj=report,
-        after=field_values(report, _REPORT_FIELDS),
-    )
-    add_checked_files(files, measure=locked, progress_report=report, actor=actor)
-    start_if_needed(locked, locked_assignment, at=now, actor=actor)
-    return report
-
-
-@transaction.atomic
-def progress_report_correct(
-    *,
-    report: ProgressReport,
-    narrative: str,
-    percent: int | None,
-    as_of: dt.date,
-    files: Sequence[File[Any]] = (),
-    actor: User,
-) -> ProgressReport:
-    """A corrected version superseding `report`; the submitted version stays as it was."""
-    locked = lock_measure(report.measure_id)
-    old = ProgressReport.objects.select_for_update().get(pk=report.pk)
-    locked_assignment = lock_assignment(old.assignment, locked)
-    require(
-        actor,
-        Action.REPORT_PROGRESS,
-        inspection=locked.inspection,
-        unit=responsible_unit(locked, locked_assignment),
-    )
-    if ProgressReport.objects.filter(supersedes=old).exists():
-        raise ValidationError(ALREADY_CORRECTED, code="conflict")
-    _refuse_if_finished(locked, locked_assignment)
-    _check_report_fields(narrative, percent, as_of)
-    new = ProgressReport(
-        measure=locked,
-        assignment=locked_assignment,
-        author=actor,
-        reported_at=clock.now(),
-        as_of=as_of,
-        narrative=narrative.strip(),
-        percent=percent,
-        version=old.version + 1,
-        supersedes=old,
-    )
-    new.full_clean()
-    new.save()
-    audit_record(
-        actor=actor,
-        action="progress_report.correct",
-        obj=new,
-        before=field_values(old, _REPORT_FIELDS),
-        after=field_values(new, _REPORT_FIELDS),
-    )
-    add_checked_files(files, measure=locked, progress_report=new, actor=actor)
-    return new

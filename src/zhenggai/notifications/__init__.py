@@ -1,0 +1,1 @@
+"""In-app notifications and mail: how the platform tells a user something."""
