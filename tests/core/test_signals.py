@@ -8,14 +8,13 @@ import pytest
 
 from zhenggai.core.signals import (
     BAD_THRESHOLD,
-    UNCOVERED_NOTE,
     Signal,
     SignalPolicy,
     SignalResult,
     measure_signal,
     worst_signal,
 )
-from zhenggai.core.workdays import from_chinese_calendar
+from zhenggai.core.workdays import BASIS_WEEKDAYS, PROVISIONAL_NOTE, from_chinese_calendar
 
 D = dt.date
 CAL = from_chinese_calendar(range(2004, 2028))
@@ -125,13 +124,17 @@ def test_a_negative_threshold_is_refused():
     assert str(error.value) == BAD_THRESHOLD.format(value=-1)
 
 
-def test_a_deadline_in_an_uncovered_year_is_counted_in_calendar_days_and_flagged():
+def test_a_deadline_in_an_uncovered_year_is_counted_by_the_one_rule_and_flagged():
+    """Working days, Monday to Friday in 2027 (no arrangement known), not calendar days as
+    before the one rule: the reminder counts the same way (tests/urging)."""
     result = measure(D(2027, 1, 10), D(2026, 12, 20))
     assert result.uncovered is True
-    assert result.working_days_left == 21
+    # 9 working days in late December 2026, then 1 and 4–8 January 2027 counted Monday to
+    # Friday (New Year's Day included: no arrangement for 2027 is known).
+    assert result.working_days_left == 15
     assert result.signal is Signal.GREEN
-    assert result.note == "2027 年的节假日安排尚未录入，剩余天数暂按自然日计算"
-    assert result.note == UNCOVERED_NOTE.format(years="2027")
+    assert result.note == "2027 年的节假日安排尚未在平台确认，暂按周一至周五计算"
+    assert result.note == PROVISIONAL_NOTE.format(years="2027", basis=BASIS_WEEKDAYS)
 
 
 def test_an_uncovered_year_still_shows_yellow_and_red():
@@ -154,7 +157,7 @@ def test_every_missing_year_is_named():
         calendar=calendar,
         policy=DEFAULT,
     )
-    assert result.note == UNCOVERED_NOTE.format(years="2026、2027")
+    assert result.note == PROVISIONAL_NOTE.format(years="2026、2027", basis=BASIS_WEEKDAYS)
 
 
 def test_a_covered_range_is_not_flagged():

@@ -11,12 +11,17 @@ from hypothesis import strategies as st
 
 from zhenggai.core.workdays import (
     DAY_BOTH_KINDS,
+    BASIS_REFERENCE,
+    BASIS_WEEKDAYS,
+    PROVISIONAL_NOTE,
     YEAR_NOT_COVERED,
     ArrangedDay,
     WorkdayCalendar,
     YearNotCovered,
     calendar_days_from_chinese_calendar,
     from_chinese_calendar,
+    package_years,
+    reference_calendar,
 )
 
 D = dt.date
@@ -118,27 +123,48 @@ def test_add_working_days_skips_holidays_and_counts_make_up_days(start, n, expec
     assert CAL.add_working_days(start, n) == expected
 
 
-def test_an_uncovered_year_raises_with_a_message_naming_it():
-    with pytest.raises(YearNotCovered) as error:
-        CAL.is_working_day(D(2027, 1, 4))
-    assert str(error.value) == "2027 年的节假日安排尚未录入，无法按工作日计算"
-    assert str(error.value) == YEAR_NOT_COVERED.format(year=2027)
-    assert error.value.year == 2027
+def test_an_unconfirmed_year_counts_monday_to_friday_and_says_so():
+    """The one rule (core/workdays.py), which replaced raising `YearNotCovered`: every
+    caller — signals, reminders, the demo — gets the same answer for such a year, and the
+    note tells the office how it was counted."""
+    assert CAL.is_working_day(D(2027, 1, 1))  # a Friday: no data for 2027, so worked
+    assert not CAL.is_working_day(D(2027, 1, 2))
+    assert CAL.working_days_between(D(2026, 12, 30), D(2027, 1, 5)) == 4
+    assert CAL.working_days_between(D(2027, 1, 5), D(2026, 12, 30)) == -4
+    assert CAL.add_working_days(D(2026, 12, 30), 5) == D(2027, 1, 6)
+    assert CAL.provisional_note(D(2026, 12, 30), D(2027, 1, 5)) == PROVISIONAL_NOTE.format(
+        years="2027", basis=BASIS_WEEKDAYS
+    )
+    assert CAL.provisional_note(D(2026, 1, 1), D(2026, 12, 31)) is None
 
 
-def test_counting_into_an_uncovered_year_raises_instead_of_guessing():
-    with pytest.raises(YearNotCovered, match="2027 年"):
-        CAL.working_days_between(D(2026, 12, 30), D(2027, 1, 5))
-    with pytest.raises(YearNotCovered, match="2027 年"):
-        CAL.working_days_between(D(2027, 1, 5), D(2026, 12, 30))
-    with pytest.raises(YearNotCovered, match="2027 年"):
-        CAL.add_working_days(D(2026, 12, 30), 5)
+def test_the_reference_fills_the_years_the_table_has_not_confirmed():
+    table = from_chinese_calendar([2025])  # as if only 2025 were marked complete
+    calendar = table.with_reference(from_chinese_calendar([2025, 2026]))
+    assert calendar.covered_years == {2025}
+    assert calendar.reference_years == {2026}
+    assert not calendar.is_working_day(D(2026, 2, 16))  # 春节 2026, from the reference
+    assert calendar.is_working_day(D(2026, 2, 14))  # its make-up Saturday
+    note = calendar.provisional_note(D(2025, 12, 1), D(2027, 3, 1))
+    assert note == "；".join(
+        [
+            PROVISIONAL_NOTE.format(years="2026", basis=BASIS_REFERENCE),
+            PROVISIONAL_NOTE.format(years="2027", basis=BASIS_WEEKDAYS),
+        ]
+    )
+    assert "2026 年的节假日安排尚未在平台确认，暂按国务院公布的安排" in note
 
 
-def test_a_gap_year_in_the_middle_of_a_range_raises():
-    calendar = from_chinese_calendar([2024, 2026])
-    with pytest.raises(YearNotCovered, match="2025 年"):
-        calendar.working_days_between(D(2024, 12, 1), D(2026, 1, 10))
+def test_a_confirmed_year_is_never_overridden_by_the_reference():
+    edited = WorkdayCalendar.from_days([(D(2026, 2, 16), "workday", "改")], [2026])
+    calendar = edited.with_reference(reference_calendar())
+    assert calendar.is_working_day(D(2026, 2, 16))
+    assert 2026 not in calendar.reference_years
+
+
+def test_the_reference_is_the_package_for_every_year_it_has():
+    assert reference_calendar().covered_years == frozenset(package_years())
+    assert package_years().start == 2004
 
 
 def test_the_package_rows_name_each_day_in_chinese_and_in_date_order():
@@ -157,8 +183,10 @@ def test_the_package_rows_name_each_day_in_chinese_and_in_date_order():
 
 
 def test_the_package_rows_refuse_an_uncovered_year():
-    with pytest.raises(YearNotCovered, match="2027 年"):
+    with pytest.raises(YearNotCovered) as error:
         calendar_days_from_chinese_calendar(2027)
+    assert str(error.value) == YEAR_NOT_COVERED.format(year=2027)
+    assert error.value.year == 2027
 
 
 def test_a_calendar_built_from_table_rows_equals_the_package_one():

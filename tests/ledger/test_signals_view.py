@@ -17,8 +17,8 @@ from tests.factories import (
 )
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import RoleAssignment
-from zhenggai.core.signals import UNCOVERED_NOTE, Signal
-from zhenggai.core.workdays import WorkdayCalendar
+from zhenggai.core.signals import Signal
+from zhenggai.core.workdays import BASIS_WEEKDAYS, PROVISIONAL_NOTE, WorkdayCalendar
 from zhenggai.ledger.choices import FormalReportKind, FormalReportState, MeasureState
 from zhenggai.ledger.models import FormalReport, Inspection, Measure
 from zhenggai.ledger.signals_view import (
@@ -87,8 +87,9 @@ def test_a_deadline_in_an_uncovered_year_is_flagged_then_counted_once_entered(in
     measure = MeasureFactory(inspection=inspection, deadline=D(2027, 1, 15))
     result = measure_signals([measure], today=D(2026, 12, 20), inspection=inspection)[measure.pk]
     assert result.uncovered
-    assert result.note == UNCOVERED_NOTE.format(years="2027")
-    assert result.working_days_left == 26  # calendar days, and it says so
+    assert result.note == PROVISIONAL_NOTE.format(years="2027", basis=BASIS_WEEKDAYS)
+    # The one rule: 2027 counted Monday to Friday (1 January too), and it says so.
+    assert result.working_days_left == 20
     assert result.signal is Signal.GREEN
     admin = UserFactory()
     RoleAssignment.objects.create(user=admin, role=Role.ADMIN, organisation=OrganisationFactory())
@@ -160,7 +161,7 @@ def test_a_finding_reaching_an_uncovered_year_is_flagged(calendar, inspection) -
     result = finding_signal(finding, today=D(2026, 11, 30), calendar=calendar, inspection=inspection)
     assert result.signal is Signal.YELLOW
     assert result.uncovered
-    assert result.note == UNCOVERED_NOTE.format(years="2027")
+    assert result.note == PROVISIONAL_NOTE.format(years="2027", basis=BASIS_WEEKDAYS)
 
 
 def test_assignments_have_their_own_signals(calendar, inspection) -> None:

@@ -18,7 +18,6 @@ from tests.urging.conftest import DEADLINE, Ladder, user_with
 from zhenggai.accounts.choices import Role
 from zhenggai.audit.models import AuditEntry
 from zhenggai.cli import main as zhenggai_main
-from zhenggai.core.workdays import YearNotCovered
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.notifications.models import Notification
 from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind, UrgingLevel
@@ -29,9 +28,8 @@ from zhenggai.urging.services import (
     remind_run,
     urging_notice_issue,
 )
-from zhenggai.urging.services.calendar import calendar_for
 from zhenggai.workdays.models import CalendarDay, CalendarYear
-from zhenggai.workdays.selectors import invalidate_workday_calendar
+from zhenggai.workdays.selectors import invalidate_workday_calendar, workday_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -277,18 +275,17 @@ def test_one_digest_per_recipient_per_day(
 
 
 def test_the_holiday_table_is_used_once_a_year_is_complete() -> None:
-    today = dt.date(2026, 9, 1)
-    package = calendar_for(today=today)  # an empty table: the chinese-calendar package
-    assert not package.is_working_day(dt.date(2026, 10, 5))
-    assert package.covers(dt.date(2004, 1, 1))
+    empty = workday_calendar()  # an empty table: the one rule, from the reference
+    assert not empty.is_working_day(dt.date(2026, 10, 5))
+    assert not empty.covers(dt.date(2026, 1, 1))
     CalendarYear.objects.create(year=2026, complete=True)
     CalendarDay.objects.create(date=dt.date(2026, 10, 1), kind="holiday", name="国庆节")
     invalidate_workday_calendar()  # written past the workdays services, which would do this
-    table = calendar_for(today=today)
+    table = workday_calendar()
     assert not table.is_working_day(dt.date(2026, 10, 1))
     assert table.is_working_day(dt.date(2026, 10, 5))  # not entered in the table
-    with pytest.raises(YearNotCovered):
-        table.is_working_day(dt.date(2025, 10, 5))
+    # 2025 is not confirmed: the reference still counts its National Day off.
+    assert not table.is_working_day(dt.date(2025, 10, 5))
 
 
 def test_the_cycle_counts_with_the_holiday_table(
@@ -304,15 +301,18 @@ def test_the_cycle_counts_with_the_holiday_table(
     assert "还剩1个工作日" in body  # the package would say 3
 
 
-def test_a_deadline_in_an_uncovered_year_counts_calendar_days_and_says_so(
+def test_a_deadline_in_an_uncovered_year_counts_by_the_one_rule_and_says_so(
     ladder: Ladder, run: Callable[[dt.date], RemindResult]
 ) -> None:
+    """31 December 2026 (reference), 1 and 4 January 2027 (Monday to Friday): 3 working
+    days, as the ledger's signal counts them — not 5 calendar days, as before."""
     ladder.measure.deadline = dt.date(2027, 1, 4)
     ladder.measure.save()
     run(dt.date(2026, 12, 30))
     body = Reminder.objects.filter(kind=ReminderKind.BEFORE_DEADLINE)[0].body
-    assert "还剩5个工作日" in body
-    assert "2027 年的节假日安排尚未录入" in body
+    assert "还剩3个工作日" in body
+    assert "2027 年的节假日安排尚未在平台确认，暂按周一至周五计算" in body
+    assert "2026 年的节假日安排尚未在平台确认，暂按国务院公布的安排" in body
 
 
 # --- notices by hand, notifications: permissions -----------------------------------------

@@ -5,10 +5,10 @@ days away (the deadline day itself included); green means further. A closed meas
 without a deadline (e.g. 长期坚持 with no date), shows no signal.
 
 Working days come from a `WorkdayCalendar`. When the range from today to the deadline
-reaches a year whose holiday arrangement is not entered yet, the signal is still computed —
-an office must not lose its warnings because next year's notice is late — but with calendar
-days, and the result says so (`uncovered`, `note`) instead of pretending to know which days
-are worked.
+reaches a year whose holiday arrangement is not confirmed yet, the signal is computed by the
+calendar's one rule for such years (core/workdays.py) — an office must not lose its
+warnings because next year's notice is late — and the result says so (`uncovered`, `note`,
+the calendar's `provisional_note`) instead of pretending to know which days are worked.
 
 This is not Django's signal machinery; the name is the domain's (glossary: `signal`).
 """
@@ -22,8 +22,6 @@ from enum import StrEnum
 
 from zhenggai.core.workdays import WorkdayCalendar
 
-#: Added to a result computed with calendar days; {years} lists the missing years.
-UNCOVERED_NOTE = "{years} 年的节假日安排尚未录入，剩余天数暂按自然日计算"
 #: A policy with a negative threshold would never show yellow.
 BAD_THRESHOLD = "黄灯提前的工作日数不能为负数：{value}"
 
@@ -70,7 +68,8 @@ class SignalResult:
 
     `working_days_left` is `working_days_between(today, deadline)`: 0 on the deadline day,
     negative once overdue (at most -1 then, see `measure_signal`), None without a deadline
-    or when closed. With `uncovered` set it counts calendar days and `note` says why.
+    or when closed. With `uncovered` set a year of the range is not confirmed and `note`
+    says how it was counted.
     """
 
     signal: Signal
@@ -101,13 +100,8 @@ def measure_signal(
     if not is_open or deadline is None:
         return NO_SIGNAL
     overdue = today > deadline
-    missing = calendar.uncovered_years(today, deadline)
-    if missing:
-        left = (deadline - today).days
-        note: str | None = UNCOVERED_NOTE.format(years="、".join(str(y) for y in missing))
-    else:
-        left = calendar.working_days_between(today, deadline)
-        note = None
+    left = calendar.working_days_between(today, deadline)
+    note = calendar.provisional_note(today, deadline)
     if overdue:
         left = min(left, -1)
         signal = Signal.RED
@@ -119,7 +113,7 @@ def measure_signal(
         signal=signal,
         working_days_left=left,
         overdue=overdue,
-        uncovered=bool(missing),
+        uncovered=note is not None,
         note=note,
     )
 

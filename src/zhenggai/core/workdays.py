@@ -3,27 +3,40 @@
 Deadlines in a rectification are counted in working days, and China's calendar is not
 "Monday to Friday": a holiday week moves rest days onto weekdays and makes people work on
 a Saturday or Sunday instead. The State Council publishes each year's arrangement only in
-the autumn before, so a calendar knows which years it *covers*; asking about any other year
-raises `YearNotCovered` instead of quietly treating every weekday as a working day.
+the autumn before, so a calendar knows which years it *covers* (confirmed: an administrator
+or the seed marked the year complete in the holiday table).
+
+**The one rule** for a year the calendar does not cover: every caller — deadline signals,
+reminders and escalation, the demo — counts it the same way, and says so. The days come
+from the reference arrangement (the `chinese_calendar` package) where it has the year,
+else every Monday to Friday is a working day; `provisional_note` names such years and how
+they were counted, for the page, the reminder text and `zhenggai holidays list`. Nothing
+raises and nothing switches to calendar days: an office must not lose its warnings, nor get
+a different answer from a page and a reminder, because next year's notice is late.
 
 The calendar is plain data (frozen sets of dates) so the database layer can build it from
-its editable holiday table (`WorkdayCalendar.from_days`) and tests can build it from the
-`chinese_calendar` package (`from_chinese_calendar`), which is also what seeds that table
-(`calendar_days_from_chinese_calendar`).
+its editable holiday table (`WorkdayCalendar.from_days`, then `with_reference`) and tests
+can build it from the package (`from_chinese_calendar`), which is also what seeds that
+table (`calendar_days_from_chinese_calendar`).
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 import chinese_calendar
 
-#: Shown to the user when a date falls in a year whose arrangement has not been entered.
+#: The package lacks a year (seeding it from the package is refused).
 YEAR_NOT_COVERED = "{year} 年的节假日安排尚未录入，无法按工作日计算"
+#: How a year the calendar does not cover was counted (`provisional_note`).
+PROVISIONAL_NOTE = "{years} 年的节假日安排尚未在平台确认，暂按{basis}计算"
+BASIS_REFERENCE = "国务院公布的安排（内置参考数据）"
+BASIS_WEEKDAYS = "周一至周五"
 #: A date cannot be both a day off and a make-up working day.
 DAY_BOTH_KINDS = "{day} 不能既是节假日又是调休上班日"
 
@@ -41,7 +54,7 @@ _ONE_DAY = dt.timedelta(days=1)
 
 
 class YearNotCovered(Exception):
-    """A date lies in a year whose holiday arrangement the calendar does not know."""
+    """The reference package has no arrangement for a year (it cannot seed it)."""
 
     def __init__(self, year: int) -> None:
         self.year = year
@@ -69,17 +82,20 @@ def _weekdays_through(ordinal: int) -> int:
 
 @dataclass(frozen=True)
 class WorkdayCalendar:
-    """Which days are working days, for the years in `covered_years`.
+    """Which days are working days; `covered_years` are the confirmed years.
 
     `holidays` are statutory days off, whether they fall on a weekday or a weekend (the
     package and the State Council list both); `workdays` are make-up working days, usually
     a Saturday or Sunday. A date is a working day when it is a make-up working day, or a
-    Monday-to-Friday that is not a holiday.
+    Monday-to-Friday that is not a holiday. `reference_years` are years not confirmed whose
+    days were taken from the reference arrangement (`with_reference`); any other year not
+    covered has no days of its own, so Monday to Friday are its working days.
     """
 
     holidays: frozenset[dt.date]
     workdays: frozenset[dt.date]
     covered_years: frozenset[int]
+    reference_years: frozenset[int] = frozenset()
     # Derived, sorted ordinals of the days that change the plain Monday-to-Friday count:
     # weekday holidays take one away, weekend make-up days add one.
     _weekday_holidays: tuple[int, ...] = field(init=False, repr=False, compare=False)
@@ -90,6 +106,9 @@ class WorkdayCalendar:
         object.__setattr__(self, "holidays", frozenset(self.holidays))
         object.__setattr__(self, "workdays", frozenset(self.workdays))
         object.__setattr__(self, "covered_years", frozenset(self.covered_years))
+        object.__setattr__(
+            self, "reference_years", frozenset(self.reference_years) - self.covered_years
+        )
         both = self.holidays & self.workdays
         if both:
             raise ValueError(DAY_BOTH_KINDS.format(day=min(both).isoformat()))
@@ -130,15 +149,36 @@ class WorkdayCalendar:
         low, high = sorted((start.year, end.year))
         return [year for year in range(low, high + 1) if year not in self.covered_years]
 
-    def _require_covered(self, start: dt.date, end: dt.date) -> None:
+    def provisional_note(self, start: dt.date, end: dt.date) -> str | None:
+        """Which years from `start` to `end` are not confirmed and how they were counted;
+        None when every year is covered. The one wording every caller shows."""
         missing = self.uncovered_years(start, end)
-        if missing:
-            raise YearNotCovered(missing[0])
+        if not missing:
+            return None
+        parts = []
+        for basis, years in (
+            (BASIS_REFERENCE, [y for y in missing if y in self.reference_years]),
+            (BASIS_WEEKDAYS, [y for y in missing if y not in self.reference_years]),
+        ):
+            if years:
+                parts.append(
+                    PROVISIONAL_NOTE.format(years="、".join(str(y) for y in years), basis=basis)
+                )
+        return "；".join(parts)
+
+    def with_reference(self, reference: WorkdayCalendar) -> WorkdayCalendar:
+        """This calendar, with the days of `reference` for the years this one does not
+        cover and `reference` does (they become `reference_years`)."""
+        borrowed = reference.covered_years - self.covered_years
+        return WorkdayCalendar(
+            self.holidays | {d for d in reference.holidays if d.year in borrowed},
+            self.workdays | {d for d in reference.workdays if d.year in borrowed},
+            self.covered_years,
+            borrowed,
+        )
 
     def is_working_day(self, d: dt.date) -> bool:
-        """Whether people work on `d`; raises `YearNotCovered` outside the covered years."""
-        if d.year not in self.covered_years:
-            raise YearNotCovered(d.year)
+        """Whether people work on `d` (an uncovered year: see the module docstring)."""
         if d in self.workdays:
             return True
         return d.weekday() < 5 and d not in self.holidays
@@ -166,13 +206,16 @@ class WorkdayCalendar:
 
         Either way, when `end` is a working day, `add_working_days(start, n) == end` for the
         returned `n`; a rest-day `end` counts as the nearest working day towards `start`.
-        Every year from `start` to `end` must be covered (`YearNotCovered` otherwise): a
-        partly known range would give a plausible but wrong number.
+        Years not covered are counted by the one rule; `provisional_note` says which.
         """
-        self._require_covered(start, end)
         if end >= start:
             return self._count_working_days(start.toordinal() + 1, end.toordinal())
         return -self._count_working_days(end.toordinal(), start.toordinal() - 1)
+
+    def working_days_noted(self, start: dt.date, end: dt.date) -> tuple[int, str]:
+        """`working_days_between` and the `provisional_note` ("" when none), for texts
+        that must say how an unconfirmed year was counted (reminders, notices)."""
+        return self.working_days_between(start, end), self.provisional_note(start, end) or ""
 
     def add_working_days(self, d: dt.date, n: int) -> dt.date:
         """The `n`-th working day after `d` (before it when `n` is negative); `d` when 0.
@@ -223,6 +266,18 @@ def calendar_days_from_chinese_calendar(year: int) -> list[ArrangedDay]:
         if day.year == year
     ]
     return sorted(days)
+
+
+def package_years() -> range:
+    """The years the `chinese_calendar` package has an arrangement for."""
+    known = [d.year for d in chinese_calendar.holidays]
+    return range(min(known), max(known) + 1)
+
+
+@functools.cache
+def reference_calendar() -> WorkdayCalendar:
+    """The package's arrangement for every year it has: the one rule's reference."""
+    return from_chinese_calendar(package_years())
 
 
 def from_chinese_calendar(years: Iterable[int]) -> WorkdayCalendar:

@@ -9,7 +9,10 @@ the change when their copy expires, so an edit shows everywhere within `CACHE_SE
 
 Covered years are the years an administrator (or the seed) marked complete: a year with a
 few days entered but not marked complete is not covered, so deadlines in it are flagged
-instead of being counted with a half-entered arrangement.
+instead of being counted with a half-entered arrangement. Every other year is counted by
+the one rule of core/workdays.py: the reference arrangement (the chinese-calendar package)
+where it has the year, else Monday to Friday — so an installation whose table was never
+seeded counts every deadline exactly as a seeded one does, and flags it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 from django.conf import settings
 from django.db.models import CharField, DateField, IntegerField, Value
 
-from zhenggai.core.workdays import WorkdayCalendar
+from zhenggai.core.workdays import WorkdayCalendar, reference_calendar
 from zhenggai.workdays.models import CalendarDay, CalendarYear
 
 DEFAULT_CACHE_SECONDS = 300
@@ -55,11 +58,14 @@ def _load() -> WorkdayCalendar:
             covered.add(int(year))
         else:
             rows.append((day, kind, ""))
-    return WorkdayCalendar.from_days(rows, covered)
+    # Days of a year not marked complete are a draft: the year counts by the one rule.
+    rows = [row for row in rows if row[0].year in covered]
+    return WorkdayCalendar.from_days(rows, covered).with_reference(reference_calendar())
 
 
 def workday_calendar(*, fresh: bool = False) -> WorkdayCalendar:
-    """The working-day calendar from the holiday table (cached; `fresh` bypasses the cache)."""
+    """The working-day calendar every caller counts with: the holiday table's complete
+    years, the one rule for the others (cached; `fresh` bypasses the cache)."""
     global _cached
     now = time.monotonic()
     if not fresh:

@@ -274,20 +274,12 @@ def history_replay(
     return summary
 
 
-def _is_working_day(calendar: WorkdayCalendar, day: dt.date) -> bool:
-    """The holiday table's answer; Monday to Friday in a year it does not cover yet."""
-    return calendar.is_working_day(day) if calendar.covers(day) else day.weekday() < 5
-
-
 def _add_working_days(calendar: WorkdayCalendar, day: dt.date, n: int) -> dt.date:
-    """`n` working days after `day` (n = 0: `day` itself, or the next working day)."""
-    while not _is_working_day(calendar, day):
-        day += dt.timedelta(days=1)
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if _is_working_day(calendar, day):
-            n -= 1
-    return day
+    """`n` working days after `day` (n = 0: `day` itself, or the next working day), by the
+    calendar every caller counts with (core/workdays.py's one rule for unconfirmed years)."""
+    if not calendar.is_working_day(day):
+        day = calendar.add_working_days(day, 1)
+    return calendar.add_working_days(day, n)
 
 
 def _run(timeline: _Timeline, summary: HistorySummary) -> None:

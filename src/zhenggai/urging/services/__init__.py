@@ -22,15 +22,14 @@ Every reminder is a `Reminder` row whose `dedupe_key` is unique: running the cyc
 day sends nothing twice (the key holds the deadline, so an approved extension re-arms the
 reminders). Mail leaves on commit, never from inside a transaction that might roll back:
 through a task for the worker, or from this process under `zhenggai remind --inline`.
-Working days come from the editable holiday table (the workdays app's calendar) when an
-administrator has completed a year there, else from the chinese-calendar package; a year
-neither covers is counted in calendar days and the message says so.
+Working days come from `workdays.selectors.workday_calendar`, the one calendar every caller
+uses: the holiday table's confirmed years, and the one rule of core/workdays.py for the
+others (the reference arrangement, else Monday to Friday), which the message then names.
 
 Only assignments and measures without assignments in a working state (planned, in
 progress, returned) are urged: a requested close-out waits for the office, not the unit.
 
-The modules, one purpose each: `thresholds` (settings and the ladder's shape), `calendar`
-(working days), `recipients` (targets and who is urged), `events` (what is owed today),
+The modules, one purpose each: `thresholds` (settings and the ladder's shape), `recipients` (targets and who is urged), `events` (what is owed today),
 `delivery` (Reminder rows; the message itself through the notifications app), `notices` (formal notices), `digest`,
 `snapshot` and `cycle` (`remind_run`). This package re-exports the public names.
 """

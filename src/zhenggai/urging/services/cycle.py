@@ -24,7 +24,6 @@ from zhenggai.notifications.services import Mail, mail_on_commit
 from zhenggai.urging.choices import EscalationStep, ReminderKind, UrgingLevel
 from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.models import UrgingNotice
-from zhenggai.urging.services.calendar import calendar_for
 from zhenggai.urging.services.delivery import deliver, existing_keys
 from zhenggai.urging.services.digest import send_digests
 from zhenggai.urging.services.events import Event, escalation_history, event_for
@@ -32,6 +31,7 @@ from zhenggai.urging.services.notices import issue_notice
 from zhenggai.urging.services.recipients import Offices, ladder, urged_targets
 from zhenggai.urging.services.snapshot import snapshot_take
 from zhenggai.urging.services.thresholds import LEVEL_FOR_STEP, remind_before_working_days
+from zhenggai.workdays.selectors import workday_calendar
 
 #: Messages (asserted by the tests).
 BEFORE_SUBJECT = "整改到期提醒：{measure}"
@@ -91,7 +91,7 @@ def remind_run(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> Re
 
 
 def _remind_run(*, today: dt.date, calendar: WorkdayCalendar | None) -> RemindResult:
-    calendar = calendar or calendar_for(today=today)
+    calendar = calendar or workday_calendar()
     result = RemindResult(today=today)
     offices = Offices()
     horizon = today + dt.timedelta(days=max(remind_before_working_days(), default=0) * 2 + 14)

@@ -25,7 +25,6 @@ from django.utils import timezone
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.urging.choices import ReminderKind
 from zhenggai.urging.models import Reminder
-from zhenggai.urging.services.calendar import working_days
 from zhenggai.urging.services.recipients import Recipient, Target
 from zhenggai.urging.services.thresholds import (
     TOP_STEP,
@@ -100,13 +99,13 @@ def event_for(
     """
     deadline = target.deadline
     if today <= deadline:
-        left, note = working_days(calendar, today, deadline)
+        left, note = calendar.working_days_noted(today, deadline)
         tier = min((t for t in remind_before_working_days() if t >= left), default=None)
         if tier is None:
             return None
         key = f"{ReminderKind.BEFORE_DEADLINE}:{target.key}:{deadline.isoformat()}:{tier}"
         return Event(target, ReminderKind.BEFORE_DEADLINE, 0, left, note, key)
-    over, note = working_days(calendar, deadline, today)
+    over, note = calendar.working_days_noted(deadline, today)
     every = escalation_working_days()
     by_days = min(TOP_STEP, over // every)
     prefix = escalation_key(target)
@@ -115,7 +114,7 @@ def event_for(
         step = 0  # the first escalation starts at the bottom of the ladder
     else:
         last_step, last_day = sent
-        since, _ = working_days(calendar, last_day, today)
+        since, _ = calendar.working_days_noted(last_day, today)
         reachable = last_step + 1 if since >= every else last_step
         step = min(TOP_STEP, max(last_step, min(by_days, reachable)))
     key = f"{prefix}:{step}"

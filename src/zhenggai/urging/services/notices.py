@@ -21,9 +21,9 @@ from zhenggai.ledger.models import Assignment, Inspection, Measure, MeasureFindi
 from zhenggai.urging.choices import UrgingLevel
 from zhenggai.urging.documents import NoticeContent, notice_docx
 from zhenggai.urging.models import UrgingNotice
-from zhenggai.urging.services.calendar import calendar_for, working_days
 from zhenggai.urging.services.recipients import Target
 from zhenggai.urging.services.thresholds import notice_number_prefix
+from zhenggai.workdays.selectors import workday_calendar
 
 NOTICE_NEEDS_DEADLINE = "没有整改时限的措施不能印发督办文书"
 ISSUING_BODY = "{organisation}巡察整改工作领导小组办公室"
@@ -118,7 +118,7 @@ def urging_notice_issue(
     target = Target(measure, assignment)
     if (assignment or measure).deadline is None:
         raise ValidationError(NOTICE_NEEDS_DEADLINE)
-    over, _ = working_days(calendar_for(today=today), target.deadline, today)
+    over = workday_calendar().working_days_between(target.deadline, today)
     return issue_notice(
         target=target, level=UrgingLevel(level), today=today, days_overdue=max(over, 0),
         issued_by=actor, actor=actor,

@@ -21,7 +21,7 @@ from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import Inspection, Measure, MeasureFinding
 from zhenggai.urging.models import Snapshot
-from zhenggai.urging.services.calendar import calendar_for
+from zhenggai.workdays.selectors import workday_calendar
 
 
 @transaction.atomic
@@ -34,7 +34,7 @@ def snapshot_take(*, today: dt.date, calendar: WorkdayCalendar | None = None) ->
     ledger, but shows no signal: its deadline has been met. The audit head of this moment
     is copied into every row, and a checkpoint is written, so truncating the log is caught.
     """
-    calendar = calendar or calendar_for(today=today)
+    calendar = calendar or workday_calendar()
     policies = {
         pk: SignalPolicy(days)
         for pk, days in Inspection.objects.values_list("pk", "yellow_working_days")

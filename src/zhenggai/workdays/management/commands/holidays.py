@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhenggai.workdays.selectors import calendar_days, calendar_year
+from zhenggai.workdays.selectors import calendar_days, calendar_year, workday_calendar
 from zhenggai.workdays.services import holidays_seed
 
 WEEKDAYS = "一二三四五六日"
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             status = "已完整录入" if row.complete else "未完整录入"
             status += f"（{row.get_source_display()}）"
         self.stdout.write(f"{year} 年：{status}")
+        day = dt.date(year, 1, 1)
+        note = workday_calendar().provisional_note(day, day)
+        if note:
+            # The one rule (core/workdays.py): how deadlines in this year are counted now.
+            self.stdout.write(f"注意：{note}")
         for day in calendar_days(year=year):
             self.stdout.write(
                 f"{day.date.isoformat()} 周{WEEKDAYS[day.date.weekday()]} "
