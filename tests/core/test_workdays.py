@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhenggai.core.workdays import (
-    DAY_BOTH_KINDS,
     BASIS_REFERENCE,
     BASIS_WEEKDAYS,
+    DAY_BOTH_KINDS,
     PROVISIONAL_NOTE,
     YEAR_NOT_COVERED,
     ArrangedDay,

@@ -12,7 +12,7 @@ from tests.factories import OrganisationFactory, UserFactory
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import Organisation, RoleAssignment, User
 from zhenggai.audit.models import AuditEntry
-from zhenggai.core.workdays import YearNotCovered, from_chinese_calendar
+from zhenggai.core.workdays import from_chinese_calendar
 from zhenggai.workdays import selectors
 from zhenggai.workdays.choices import CalendarDayKind, CalendarSource
 from zhenggai.workdays.models import CalendarDay, CalendarYear
@@ -104,8 +104,9 @@ def test_the_db_calendar_matches_the_package_and_covers_only_complete_years() ->
     # Spring Festival 2026: Sat 14 Feb is worked, 15–23 Feb are off.
     assert calendar.is_working_day(D(2026, 2, 14))
     assert not calendar.is_working_day(D(2026, 2, 16))
-    with pytest.raises(YearNotCovered):
-        calendar.is_working_day(D(2027, 1, 4))
+    # 2027 is in neither: Monday to Friday, flagged (the one rule, core/workdays.py).
+    assert calendar.is_working_day(D(2027, 1, 4))
+    assert calendar.provisional_note(D(2027, 1, 4), D(2027, 1, 4))
 
 
 def test_the_db_calendar_is_one_query_and_then_cached(django_assert_num_queries) -> None:
