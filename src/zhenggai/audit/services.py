@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zhenggai.accounts.models import User
+from zhenggai.audit.checkpoints import registered_checkpoints
 from zhenggai.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from zhenggai.core.auditchain import (
     SYSTEM_ACTOR,
@@ -119,19 +120,13 @@ def _entries() -> Iterator[ChainEntry]:
 
 def _checkpoints() -> list[tuple[int, str]]:
     points = list(AuditCheckpoint.objects.values_list("seq", "hash"))
-    from zhenggai.urging.models import Snapshot
-
-    points += [
-        (seq, h)
-        for seq, h in Snapshot.objects.exclude(audit_head_seq__isnull=True)
-        .exclude(audit_head_hash="")
-        .values_list("audit_head_seq", "audit_head_hash")
-        .distinct()
-        if seq is not None
-    ]
-    return points
+    return points + list(registered_checkpoints())
 
 
 def audit_verify() -> VerifyResult:
-    """Verify the whole chain against itself and every checkpoint kept outside it."""
+    """Verify the whole chain against itself and every checkpoint kept outside it.
+
+    Outside it: `AuditCheckpoint` rows and the sources other apps registered
+    (`audit.checkpoints`; urging's snapshots copy the head).
+    """
     return verify_chain(_entries(), checkpoints=_checkpoints())
