@@ -8,15 +8,17 @@ import json
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from zhenggai.accounts.admin import USER_HAS_AUDIT_HISTORY
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import Organisation, Person, RoleAssignment, User
 from zhenggai.audit.admin_mixins import ADMIN_ADD, ADMIN_CHANGE, ADMIN_DELETE, AUDITED_NOTICE
 from zhenggai.audit.models import AuditEntry
-from zhenggai.audit.services import audit_verify
+from zhenggai.audit.services import audit_record, audit_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +340,42 @@ def test_a_persons_phone_and_email_never_enter_the_log(client_: Client, superuse
     assert entry.action == ADMIN_DELETE
     assert "13800001111" not in _text(entry) and "phone" not in entry.before
     assert audit_verify().ok
+
+
+def _with_history(actor: User) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="measure.update", object_type="ledger.measure", object_id=1)
+
+
+def test_a_user_with_audit_history_is_not_deleted_and_the_page_says_why(
+    client_: Client,
+) -> None:
+    user = UserFactory(username="liaison")
+    _with_history(user)
+    _with_history(user)
+    url = f"/admin/accounts/user/{user.pk}/delete/"
+    reason = USER_HAS_AUDIT_HISTORY.format(user="liaison", count=2)
+    page = client_.get(url)
+    assert page.status_code == 200 and reason in page.content.decode()
+    since = _head()
+    response = client_.post(url, {"post": "yes"})
+    assert response.status_code == 200 and reason in response.content.decode()
+    assert User.objects.filter(pk=user.pk).exists()
+    assert _head() == since  # nothing deleted, nothing recorded
+    # Not blamed on a permission (Django's own page for a protected row: "…无权删除…").
+    assert "无权" not in response.content.decode()
+    assert audit_verify().ok
+
+
+def test_deleting_selected_users_stops_at_those_with_history(client_: Client) -> None:
+    acted, idle = UserFactory(username="acted"), UserFactory(username="idle")
+    _with_history(acted)
+    response = client_.post(
+        "/admin/accounts/user/",
+        {"action": "delete_selected", "_selected_action": [acted.pk, idle.pk], "post": "yes"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert USER_HAS_AUDIT_HISTORY.format(user="acted", count=1) in html
+    assert "“idle”" not in html and "没有权限" not in html  # only the users with history
+    assert User.objects.filter(pk__in=[acted.pk, idle.pk]).count() == 2

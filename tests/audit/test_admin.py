@@ -7,6 +7,7 @@ from django.test import Client
 
 from tests.factories import UserFactory
 from zhenggai.audit.models import AuditEntry
+from zhenggai.core.auditchain import HASH_V2
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +22,7 @@ def test_audit_entries_are_read_only_in_the_admin() -> None:
         object_id="1",
         prev_hash="0" * 64,
         hash="a" * 64,
+        hash_version=HASH_V2,
     )
     assert client.get("/admin/audit/auditentry/").status_code == 200
     assert client.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == 200  # view only

@@ -6,6 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from zhenggai.audit.models import AuditCheckpoint, AuditEntry
+from zhenggai.core.auditchain import HASH_V2
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,7 @@ def entry(seq: int, hash_: str, prev: str = GENESIS) -> AuditEntry:
         after={"state": "close_requested"},
         prev_hash=prev,
         hash=hash_,
+        hash_version=HASH_V2,
     )
 
 

@@ -16,18 +16,32 @@ from hypothesis import strategies as st
 
 from zhenggai.core.auditchain import (
     CHECKPOINT_MISMATCH,
+    CURRENT_HASH_VERSION,
     ENTRIES_TRUNCATED,
     ENTRY_EDITED,
     ENTRY_MISSING,
     ENTRY_OUT_OF_PLACE,
     GENESIS_HASH,
+    HASH_V1,
+    HASH_V2,
+    HASHED_FIELDS,
     LINK_BROKEN,
+    SEAL_ACTION,
+    SEAL_MISMATCH,
+    SEAL_MISSING,
+    SEAL_OBJECT_TYPE,
+    SEAL_REPR,
+    SEALED_FIELDS,
+    SYSTEM_ACTOR,
+    UNKNOWN_VERSION,
+    VERSION_WENT_BACK,
     ChainEntry,
+    SealDigest,
     VerifyResult,
     canonical_json,
     canonical_value,
-    entry_hash,
     next_entry,
+    seal_entry,
     verify_chain,
 )
 
@@ -39,10 +53,12 @@ def make_entry(previous: ChainEntry | None, i: int) -> ChainEntry:
     return next_entry(
         previous,
         created_at=START + dt.timedelta(minutes=i),
-        actor=f"user:{i % 3}",
+        actor_id=i % 3 or None,
+        actor_repr=f"user:{i % 3}",
         action="measure.state_change",
         object_type="measure",
         object_id=str(100 + i),
+        object_repr=f"第{i}项措施",
         before={"state": "in_progress", "deadline": dt.date(2025, 10, 9), "n": i},
         after={"state": "closed", "note": f"第{i}项已整改", "amount": Decimal("12.50")},
     )
@@ -161,38 +177,8 @@ def test_canonical_json_survives_a_json_round_trip(value):
 # --- entry hash -----------------------------------------------------------------------
 
 
-def test_the_hash_covers_every_field_and_the_predecessor():
-    fields = {
-        "prev_hash": GENESIS_HASH,
-        "seq": 1,
-        "created_at": START,
-        "actor": "user:1",
-        "action": "measure.create",
-        "object_type": "measure",
-        "object_id": "7",
-        "before": None,
-        "after": {"state": "planned"},
-    }
-    base = entry_hash(**fields)  # type: ignore[arg-type]
-    assert len(base) == 64 and base == entry_hash(**fields)  # type: ignore[arg-type]
-    changes = {
-        "prev_hash": "f" * 64,
-        "seq": 2,
-        "created_at": START + dt.timedelta(microseconds=1),
-        "actor": "user:2",
-        "action": "measure.delete",
-        "object_type": "finding",
-        "object_id": "8",
-        "before": {},
-        "after": {"state": "closed"},
-    }
-    for key, changed in changes.items():
-        assert entry_hash(**{**fields, key: changed}) != base, key  # type: ignore[arg-type]
-    in_utc = {**fields, "created_at": START.astimezone(dt.UTC)}
-    assert entry_hash(**in_utc) == base  # type: ignore[arg-type]
-
-
 def test_next_entry_links_to_its_predecessor():
+    assert CHAIN[0].hash_version == CURRENT_HASH_VERSION == HASH_V2
     assert CHAIN[0].seq == 1 and CHAIN[0].prev_hash == GENESIS_HASH
     assert CHAIN[1].seq == 2 and CHAIN[1].prev_hash == CHAIN[0].hash
     # Stored values are already what a JSON column gives back.
@@ -228,9 +214,11 @@ def test_a_chain_verifies_after_a_database_round_trip():
     [
         {"before": {"state": "planned"}},
         {"after": {"state": "returned"}},
-        {"actor": "user:9"},
+        {"actor_repr": "user:9"},
+        {"actor_id": 9},
         {"action": "measure.delete"},
         {"object_id": "999"},
+        {"object_repr": "另一项措施"},
         {"created_at": START},
     ],
 )
@@ -278,10 +266,12 @@ def test_an_inserted_entry_with_the_rest_renumbered_breaks_the_next_link():
     forged = next_entry(
         CHAIN[4],
         created_at=START,
-        actor="user:0",
+        actor_id=None,
+        actor_repr="user:0",
         action="measure.close",
         object_type="measure",
         object_id="forged",
+        object_repr="",
         before=None,
         after={"state": "closed"},
     )
@@ -321,7 +311,7 @@ def test_a_rewritten_tail_is_caught_by_a_checkpoint():
     rewritten = list(CHAIN[:19])
     previous = rewritten[-1]
     for i in range(19, 30):
-        previous = dataclasses.replace(make_entry(previous, i), actor="intruder")
+        previous = dataclasses.replace(make_entry(previous, i), actor_repr="intruder")
         previous = rehash(previous)
         rewritten.append(previous)
     assert verify_chain(rewritten).ok
@@ -333,8 +323,8 @@ def test_a_rewritten_tail_is_caught_by_a_checkpoint():
 
 def test_it_stops_at_the_first_problem():
     entries = list(CHAIN)
-    entries[4] = dataclasses.replace(entries[4], actor="x")
-    entries[20] = dataclasses.replace(entries[20], actor="y")
+    entries[4] = dataclasses.replace(entries[4], actor_repr="x")
+    entries[20] = dataclasses.replace(entries[20], actor_repr="y")
     assert failure(entries)[0] == 5
 
 
@@ -354,4 +344,193 @@ def test_it_streams_without_keeping_entries_alive():
             yield previous
 
     assert verify_chain(entries()) == VerifyResult(ok=True, checked=500)
+    assert leaked == []
+
+
+# --- hash versions and the seal -------------------------------------------------------
+
+
+def v1_entry(previous: ChainEntry | None, i: int) -> ChainEntry:
+    """An entry as the first release wrote it: hashed under v1."""
+    unhashed = dataclasses.replace(make_entry(previous, i), hash="", hash_version=HASH_V1)
+    return dataclasses.replace(unhashed, hash=unhashed.computed_hash())
+
+
+def build_mixed(n_old: int, n_new: int) -> list[ChainEntry]:
+    """`n_old` v1 entries, the seal the upgrade appends, then `n_new` v2 entries."""
+    entries: list[ChainEntry] = []
+    previous = None
+    digest = SealDigest()
+    for i in range(n_old):
+        previous = v1_entry(previous, i)
+        digest.add(previous)
+        entries.append(previous)
+    assert previous is not None
+    previous = seal_entry(previous, digest, created_at=START + dt.timedelta(days=1))
+    entries.append(previous)
+    for i in range(n_new):
+        previous = make_entry(previous, n_old + 1 + i)
+        entries.append(previous)
+    return entries
+
+
+MIXED = build_mixed(10, 10)  # v1 1–10, the seal 11, v2 12–21
+SEAL = MIXED[10]
+
+
+def test_the_v1_rule_is_the_first_releases():
+    # Computed by the first release's `entry_hash` for these values: entries written
+    # before the upgrade must keep verifying, and the checkpoints taken of them.
+    entry = ChainEntry(
+        seq=1,
+        prev_hash=GENESIS_HASH,
+        created_at=START,
+        actor_id=7,
+        actor_repr="王建国#7",
+        action="measure.close_out_request",
+        object_type="ledger.measure",
+        object_id="12",
+        object_repr="一是压紧压实责任。",
+        before={"state": "in_progress"},
+        after={"state": "close_requested", "note": "已整改"},
+        hash="",
+        hash_version=HASH_V1,
+    )
+    assert entry.computed_hash() == (
+        "769ecf0e4377e39140b191e76dabad038c0f6e89c1a5d5c4f19e0c5c8d21837f"
+    )
+
+
+def test_v1_leaves_out_the_actor_id_and_the_object_description():
+    # Which is why the v1 entries need the seal.
+    entry = MIXED[3]
+    for name in SEALED_FIELDS:
+        changed = dataclasses.replace(entry, **{name: "另一项" if name == "object_repr" else 99})
+        assert changed.computed_hash() == entry.hash, name
+
+
+def test_v2_hashes_every_attribute_of_an_entry():
+    names = {f.name for f in dataclasses.fields(ChainEntry)} - {"hash"}
+    assert {name for _, name in HASHED_FIELDS[HASH_V2]} == names
+    assert {key for key, _ in HASHED_FIELDS[HASH_V2]} == names  # keys are the column names
+    assert set(SEALED_FIELDS) == names - {n for _, n in HASHED_FIELDS[HASH_V1]} - {"hash_version"}
+
+
+@pytest.mark.parametrize(
+    "name", [f.name for f in dataclasses.fields(ChainEntry) if f.name != "hash"]
+)
+def test_editing_any_attribute_changes_a_v2_hash(name):
+    entry = CHAIN[4]
+    other = {
+        "seq": 99,
+        "prev_hash": "f" * 64,
+        "created_at": entry.created_at + dt.timedelta(microseconds=1),
+        "actor_id": 99,
+        "before": {"state": "planned"},
+        "after": None,
+        "hash_version": HASH_V1,
+    }.get(name, "改过")
+    assert dataclasses.replace(entry, **{name: other}).computed_hash() != entry.hash
+
+
+def test_an_unknown_version_is_refused():
+    entry = dataclasses.replace(CHAIN[0], hash_version=3)
+    with pytest.raises(ValueError, match="哈希版本 3 无法识别"):
+        entry.computed_hash()
+    assert failure([entry]) == (1, UNKNOWN_VERSION.format(seq=1, version=3))
+
+
+def test_relabelling_an_entrys_version_is_caught():
+    assert failure([dataclasses.replace(CHAIN[0], hash_version=HASH_V1)])[0] == 1
+    entries = list(MIXED)
+    entries[2] = dataclasses.replace(entries[2], hash_version=HASH_V2)
+    assert failure(entries) == (3, ENTRY_EDITED.format(seq=3))
+
+
+def test_a_mixed_chain_verifies_with_checkpoints_old_and_new():
+    assert [e.hash_version for e in MIXED] == [HASH_V1] * 10 + [HASH_V2] * 11
+    assert (SEAL.seq, SEAL.action, SEAL.object_type, SEAL.actor_repr) == (
+        11,
+        SEAL_ACTION,
+        SEAL_OBJECT_TYPE,
+        SYSTEM_ACTOR,
+    )
+    assert SEAL.object_repr == SEAL_REPR.format(first=1, last=10)
+    assert SEAL.after["through"] == 10
+    # A checkpoint taken before the upgrade (entry 7) still matches.
+    checkpoints = [(7, MIXED[6].hash), (11, SEAL.hash), (21, MIXED[20].hash)]
+    assert verify_chain(MIXED, checkpoints=checkpoints) == VerifyResult(ok=True, checked=21)
+
+
+def test_the_seal_digest_is_the_sealed_columns_in_order():
+    digest = SealDigest()
+    for entry in MIXED[:10]:
+        digest.add(entry)
+    assert SEAL.after == {"through": 10, "digest": digest.hexdigest()}
+    reordered = SealDigest()
+    for entry in [MIXED[1], MIXED[0], *MIXED[2:10]]:
+        reordered.add(entry)
+    assert reordered.hexdigest() != digest.hexdigest()
+
+
+@pytest.mark.parametrize("index", [0, 5, 9])
+@pytest.mark.parametrize(("name", "value"), [("object_repr", "改过的措施"), ("actor_id", 42)])
+def test_editing_an_old_entrys_uncovered_column_fails_at_the_seal(index, name, value):
+    entries = list(MIXED)
+    entries[index] = dataclasses.replace(entries[index], **{name: value})
+    result = verify_chain(entries)
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, 10, 11)
+    assert result.problem == SEAL_MISMATCH.format(seq=11, last=10)
+
+
+def test_a_seal_with_another_digest_is_caught_at_the_seal():
+    entries = list(MIXED)
+    forged = rehash(SEAL, after={"through": 10, "digest": "0" * 64})
+    assert failure([*entries[:10], forged]) == (11, SEAL_MISMATCH.format(seq=11, last=10))
+
+
+def test_old_entries_must_be_followed_by_their_seal():
+    # The seal dropped from the end: the old entries are left unsealed.
+    assert failure(MIXED[:10]) == (11, SEAL_MISSING.format(seq=11, last=10))
+    # A v2 entry that is not a seal written straight after the old ones.
+    plain = make_entry(MIXED[9], 10)
+    assert failure([*MIXED[:10], plain]) == (11, SEAL_MISSING.format(seq=11, last=10))
+
+
+def test_a_chain_never_goes_back_to_v1():
+    appended = v1_entry(MIXED[-1], 21)
+    assert failure([*MIXED, appended]) == (22, VERSION_WENT_BACK.format(seq=22, version=1))
+
+
+def test_a_chain_started_under_v2_needs_no_seal():
+    assert verify_chain(CHAIN).ok and not any(e.action == SEAL_ACTION for e in CHAIN)
+
+
+def test_every_checkpoint_of_an_entry_must_match():
+    checkpoints = [(5, CHAIN[4].hash), (5, "e" * 64)]
+    assert failure(CHAIN, checkpoints=checkpoints) == (5, CHECKPOINT_MISMATCH.format(seq=5))
+
+
+def test_a_mixed_chain_streams_without_keeping_entries_alive():
+    refs: list[weakref.ref[ChainEntry]] = []
+    leaked: list[int] = []
+
+    def entries() -> Iterator[ChainEntry]:
+        previous = None
+        digest = SealDigest()
+        for i in range(501):
+            if i < 250:
+                previous = v1_entry(previous, i)
+                digest.add(previous)
+            elif i == 250:
+                assert previous is not None
+                previous = seal_entry(previous, digest, created_at=START + dt.timedelta(days=1))
+            else:
+                previous = make_entry(previous, i)
+            refs.append(weakref.ref(previous))
+            if i >= 2 and refs[i - 2]() is not None:
+                leaked.append(i - 2)
+            yield previous
+
+    assert verify_chain(entries()) == VerifyResult(ok=True, checked=501)
     assert leaked == []

@@ -1,10 +1,13 @@
 """The audit log, hash-chained so that tampering is detectable (DESIGN.md §7).
 
-Each entry's `hash` covers its own content and `prev_hash`; `seq` is its chain position.
-The entry stores `actor_repr` and `object_repr` as text so the hashed content never
-depends on rows that may change or disappear (the `actor` FK is only for queries).
-Entries are append-only: services write them in the same transaction as the change they
-record; nothing updates or deletes them, and the admin is read-only.
+Each entry's `hash` covers every stored column, `prev_hash` included, under the rule its
+`hash_version` names (entries written before v2 are covered by a seal entry instead; see
+`core/auditchain.py`). `seq`, the chain position, is the primary key: a surrogate `id`
+would be a column outside the hash. The entry keeps `actor_repr` and `object_repr` as text
+so what an auditor reads never depends on rows that may change; the `actor` FK is hashed
+too (v2), so a user with audit history cannot be deleted (PROTECT): such accounts are
+deactivated instead. Entries are append-only: services write them in the same transaction
+as the change they record; nothing updates or deletes them, and the admin is read-only.
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ from django.utils.translation import gettext_lazy as _
 class AuditEntry(models.Model):
     """One recorded action: actor, action, object, before/after state, chain hashes."""
 
-    seq = models.PositiveBigIntegerField(_("序号"), unique=True)
+    seq = models.PositiveBigIntegerField(_("序号"), primary_key=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -38,6 +41,9 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     prev_hash = models.CharField(_("前一哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(
+        _("哈希版本"), help_text=_("哈希所依据的规则：1 不含操作人编号和对象描述，2 覆盖全部字段")
+    )
 
     class Meta:
         verbose_name = _("审计记录")

@@ -8,6 +8,7 @@ reference (the feedback's id) instead.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -17,15 +18,22 @@ from django.db.models import Model
 from django.utils import timezone
 
 from zhenggai.accounts.models import User
+from zhenggai.audit.checkpoints import registered_checkpoints
 from zhenggai.audit.models import AuditCheckpoint, AuditEntry, AuditHead
-from zhenggai.core.auditchain import ChainEntry, VerifyResult, next_entry, verify_chain
+from zhenggai.core.auditchain import (
+    SYSTEM_ACTOR,
+    ChainEntry,
+    VerifyResult,
+    next_entry,
+    verify_chain,
+)
 
 NOT_IN_TRANSACTION = "审计记录必须与所记录的变更在同一事务中写入"
 
 
 def _actor_repr(actor: User | None) -> str:
     if actor is None:
-        return "系统"
+        return SYSTEM_ACTOR
     return f"{actor.username}#{actor.pk}"
 
 
@@ -35,21 +43,6 @@ def _lock_head() -> AuditHead:
         AuditHead.objects.get_or_create(pk=1)
         head = AuditHead.objects.select_for_update().get(pk=1)
     return head
-
-
-def _as_chain(entry: AuditEntry) -> ChainEntry:
-    return ChainEntry(
-        seq=entry.seq,
-        prev_hash=entry.prev_hash,
-        created_at=entry.created_at,
-        actor=entry.actor_repr,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        before=entry.before,
-        after=entry.after,
-        hash=entry.hash,
-    )
 
 
 def audit_record(
@@ -74,34 +67,25 @@ def audit_record(
     previous = None
     if head.seq:
         last = AuditEntry.objects.get(seq=head.seq)
-        previous = _as_chain(last)
+        previous = ChainEntry.from_row(last)
     created_at = timezone.now()
     if previous is not None and created_at < previous.created_at:
         created_at = previous.created_at  # clocks may step back; the chain's time may not
     entry = next_entry(
         previous,
         created_at=created_at,
-        actor=_actor_repr(actor),
+        actor_id=None if actor is None else actor.pk,
+        actor_repr=_actor_repr(actor),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
+        object_repr=object_repr,
         before=before,
         after=after,
     )
-    row = AuditEntry.objects.create(
-        seq=entry.seq,
-        created_at=entry.created_at,
-        actor=actor,
-        actor_repr=entry.actor,
-        action=entry.action,
-        object_type=entry.object_type,
-        object_id=entry.object_id,
-        object_repr=object_repr,
-        before=entry.before,
-        after=entry.after,
-        prev_hash=entry.prev_hash,
-        hash=entry.hash,
-    )
+    columns = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)}
+    del columns["actor_id"]  # given as `actor`, which the returned row then caches
+    row = AuditEntry.objects.create(actor=actor, **columns)
     head.seq, head.hash = entry.seq, entry.hash
     head.save(update_fields=["seq", "hash"])
     return row
@@ -131,24 +115,18 @@ def audit_checkpoint() -> AuditCheckpoint | None:
 
 def _entries() -> Iterator[ChainEntry]:
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
-        yield _as_chain(entry)
+        yield ChainEntry.from_row(entry)
 
 
 def _checkpoints() -> list[tuple[int, str]]:
     points = list(AuditCheckpoint.objects.values_list("seq", "hash"))
-    from zhenggai.urging.models import Snapshot
-
-    points += [
-        (seq, h)
-        for seq, h in Snapshot.objects.exclude(audit_head_seq__isnull=True)
-        .exclude(audit_head_hash="")
-        .values_list("audit_head_seq", "audit_head_hash")
-        .distinct()
-        if seq is not None
-    ]
-    return points
+    return points + list(registered_checkpoints())
 
 
 def audit_verify() -> VerifyResult:
-    """Verify the whole chain against itself and every checkpoint kept outside it."""
+    """Verify the whole chain against itself and every checkpoint kept outside it.
+
+    Outside it: `AuditCheckpoint` rows and the sources other apps registered
+    (`audit.checkpoints`; urging's snapshots copy the head).
+    """
     return verify_chain(_entries(), checkpoints=_checkpoints())
