@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from zhenggai import clock
 from zhenggai.audit.services import audit_record
+from zhenggai.core.chinese_date import chinese_date
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.services.explanation_expiry import explanations_expire
 from zhenggai.urging.choices import EscalationStep, ReminderKind, UrgingLevel
-from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.models import UrgingNotice
 from zhenggai.urging.services.calendar import calendar_for
 from zhenggai.urging.services.delivery import Mail, deliver, email_on_commit, existing_keys

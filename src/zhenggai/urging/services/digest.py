@@ -11,8 +11,8 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from zhenggai import clock
+from zhenggai.core.chinese_date import chinese_date
 from zhenggai.urging.choices import Channel, ReminderKind
-from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.services.delivery import Mail, deliver, email_on_commit, existing_keys
 from zhenggai.urging.services.events import Event
 from zhenggai.urging.services.recipients import Offices, Recipient, ladder
