@@ -70,7 +70,8 @@ def test_28_characters_fit_the_line_and_29_do_not() -> None:
     for pitch in (od.CHAR_PITCH_PT, pitch_docx):
         assert 28 * pitch <= od.TYPE_WIDTH_PT < 29 * pitch
     type_height_pt = (od.PAGE_HEIGHT_MM - od.MARGIN_TOP_MM - od.MARGIN_BOTTOM_MM) / MM_PER_PT
-    assert od.LINES_PER_PAGE * od.LINE_PT <= type_height_pt < (od.LINES_PER_PAGE + 1) * od.LINE_PT
+    lines = od.LINES_PER_PAGE
+    assert lines * od.LINE_PT <= type_height_pt < (lines + 1) * od.LINE_PT
 
 
 @pytest.mark.parametrize(
