@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document as open_docx
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from tests.core.official_layout import (
@@ -132,6 +133,16 @@ def test_docx_layout(letter_docx) -> None:
     assert_docx_layout(letter_docx)
 
 
+def test_docx_gets_28_characters_from_spacing_not_from_the_character_grid(letter_docx) -> None:
+    """The announcement's DOCX used Word's character grid (charSpace −0.21 pt); LibreOffice
+    gives each 16 pt character two of those 15.79 pt cells and set 17–18 characters to the
+    line (seen on its rendering). Character spacing of −0.25 pt gives 28 in Word and
+    LibreOffice alike, so the grid keeps only the 22 lines."""
+    grid = letter_docx.sections[0]._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:charSpace")) is None and grid.get(qn("w:type")) == "lines"
+    assert 28 * (od.BODY_PT + DOCX_CHAR_SPACING / 20) <= od.TYPE_WIDTH_PT
+
+
 def test_docx_title_block_and_faces(letter_docx) -> None:
     paragraphs = letter_docx.paragraphs
     texts = [p.text for p in paragraphs]
@@ -217,14 +228,17 @@ def test_pdf_title_block_and_closing(letter_pdf: Path) -> None:
 
 
 def test_pdf_puts_28_characters_on_a_line_and_22_lines_on_a_page(tmp_path: Path) -> None:
-    text = "甲" * 28 * 30
-    document = od.OfficialDocument(body=(od.Block((od.Run(text),)),))
+    """A page holds 22 lines even when a paragraph's last line runs over: no widow/orphan
+    control, as in the DOCX (the PDF used to move a line over and leave 21 on a page)."""
+    first = "甲" * (26 + 20 * 28)  # 21 lines
+    second = "乙" * (26 + 28)  # 2 lines: one on each page
+    document = od.OfficialDocument(body=(od.Block((od.Run(first),)), od.Block((od.Run(second),))))
     path = tmp_path / "grid.pdf"
     path.write_bytes(official_pdf(document))
-    body = [line for line in pdf_lines(path) if line[1].startswith("甲")]
+    body = [line for line in pdf_lines(path) if line[1][0] in "甲乙"]
     assert [len(line[1]) for line in body[:3]] == [26, 28, 28]  # two-character indent
-    assert len(body) == 22
+    assert len(body) == 22 and body[-1][1] == "乙" * 26
     tops = [top for top, *_ in body]
     gaps = [b - a for a, b in itertools.pairwise(tops)]
     assert all(gap == pytest.approx(od.LINE_PT * MM_PER_PT, abs=0.02) for gap in gaps)
-
+    assert [line[1] for line in pdf_lines(path, 1)] == ["乙" * 28, "— 2 —"]

@@ -158,7 +158,7 @@ def _body(out: Any, block: Block, *, indent: bool = True) -> Any:
     pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     if indent:
         pf.first_line_indent = Pt(2 * CHAR_PITCH_PT)
-        # Indents in grid characters (hundredths), which Word prefers over points.
+        # Also in characters (hundredths): Word's 首行缩进 2 字符, which it prefers.
         para._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
     if block.keep_with_next:
         pf.keep_with_next = True
@@ -240,8 +240,7 @@ def _page_numbers(out: Any) -> None:
             pf.right_indent = Pt(PAGE_NO_PT)
         else:
             pf.left_indent = Pt(PAGE_NO_PT)
-        # One exact 4号 line (exact spacing ignores the line grid): the footer distance
-        # then places the dashes.
+        # One exact 4号 line, so that the footer distance places the dashes.
         pf.line_spacing = Pt(PAGE_NO_PT)
         _add_page_field(para)
 
