@@ -52,11 +52,11 @@ def parse_main(argv: Sequence[str]) -> int:
 
 def render_file_main(argv: Sequence[str]) -> int:
     from zhenggai.core.errors import InputError
-    from zhenggai.core.render import render_document
+    from zhenggai.core.render_formats import FORMATS, render_document
 
     ap = argparse.ArgumentParser(prog="zhenggai render", description="由文件重新生成整改情况通报")
     ap.add_argument("file", help="原始文件（txt/docx/pdf）或 zhenggai parse 输出的 JSON")
-    ap.add_argument("--format", choices=["txt", "md", "docx", "pdf"], default="txt")
+    ap.add_argument("--format", choices=FORMATS, default="txt")
     ap.add_argument("--output", "-o")
     args = ap.parse_args(argv)
     try:

@@ -9,7 +9,8 @@ import pytest
 from zhenggai.core.document import Document, tree_signature
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_file, parse_text
-from zhenggai.core.render import render_document, render_markdown, render_text
+from zhenggai.core.render import render_markdown, render_text
+from zhenggai.core.render_formats import render_document
 from zhenggai.core.synthetic import Style, generate
 
 

@@ -1,4 +1,4 @@
-"""DOCX and PDF output of the seed in the GB/T 9704-2012 layout (render_office)."""
+"""DOCX and PDF of the seed announcement in the GB/T 9704-2012 layout (render_office)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import pdfplumber
 import pytest
 from docx import Document as open_docx
 from docx.oxml.ns import qn
-from docx.shared import Mm
 
-from zhenggai.core import render_office
+from tests.core.official_layout import assert_docx_layout, assert_pdf_layout
+from zhenggai.core import official_document, official_pdf, render_office
 from zhenggai.core.document import Document
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_file
-from zhenggai.core.render import render_document
+from zhenggai.core.render_formats import render_document
 
 ISSUER = "中共蚌埠市龙子湖区城市管理局委员会"
 
@@ -54,19 +54,7 @@ def _find(paragraphs, prefix: str):
 
 
 def test_docx_page_setup_is_gbt_9704(seed_docx):
-    section = seed_docx.sections[0]
-    # Word stores twips: A4 is 11906 × 16838, within a tenth of a millimetre of 210 × 297.
-    assert abs(section.page_width - Mm(210)) < Mm(0.1)
-    assert abs(section.page_height - Mm(297)) < Mm(0.1)
-    assert abs(section.top_margin - Mm(37)) < Mm(0.1)
-    assert abs(section.bottom_margin - Mm(35)) < Mm(0.1)
-    assert abs(section.left_margin - Mm(28)) < Mm(0.1)
-    assert abs(section.right_margin - Mm(26)) < Mm(0.1)
-    normal = seed_docx.styles["Normal"]
-    rfonts = normal.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
-    assert rfonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
-    assert normal.font.size.pt == 16
-    assert 28 <= normal.paragraph_format.line_spacing.pt <= 29
+    assert_docx_layout(seed_docx)
 
 
 def test_docx_headings_in_order_with_their_faces(seed_docx, seed_document):
@@ -113,38 +101,17 @@ def test_docx_ends_with_signature_and_date_right_aligned(seed_docx):
     assert signature.alignment == date.alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
     # No seal (§7.3.5.2): the issuer two characters from the right, the date starting two
     # characters to the right of the issuer's first character.
-    pitch = render_office.CHAR_PITCH_PT
+    pitch = official_document.CHAR_PITCH_PT
     assert signature.paragraph_format.right_indent.pt == pytest.approx(2 * pitch, abs=0.5)
     assert date.paragraph_format.right_indent.pt == pytest.approx(10 * pitch, abs=0.5)
-
-
-def test_docx_footer_has_page_numbers(seed_docx):
-    section = seed_docx.sections[0]
-    for footer in (section.footer, section.even_page_footer):
-        xml = footer._element.xml
-        assert "PAGE" in xml
-        assert footer.paragraphs[0].text.startswith("— ") and footer.paragraphs[0].text.endswith(
-            " —"
-        )
-    assert seed_docx.settings.odd_and_even_pages_header_footer
-
-
-def test_signature_indents_when_the_date_is_longer():
-    issuer, date = "某局党组", "2024年11月20日"
-    sig_right, date_right = render_office.signature_indents(issuer, date)
-    assert date_right == 2
-    sig_start = sig_right + render_office.text_width_chars(issuer)
-    date_start = date_right + render_office.text_width_chars(date)
-    assert sig_start - date_start == pytest.approx(2)
 
 
 def test_pdf_of_the_seed(seed_pdf):
     data = seed_pdf.read_bytes()
     assert data.startswith(b"%PDF")
+    assert_pdf_layout(seed_pdf)
     with pdfplumber.open(seed_pdf) as pdf:
         assert len(pdf.pages) >= 2
-        width, height = pdf.pages[0].width, pdf.pages[0].height
-    assert (round(width * 25.4 / 72), round(height * 25.4 / 72)) == (210, 297)
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed: cannot read the PDF's text")
     text = subprocess.run(
@@ -175,21 +142,21 @@ def test_pdf_embeds_cjk_faces_not_a_fallback(seed_pdf):
 
 
 def test_fontconfig_maps_the_office_names():
-    conf = render_office.FONTS_CONF.read_text(encoding="utf-8")
+    conf = official_pdf.FONTS_CONF.read_text(encoding="utf-8")
     assert "/etc/fonts/fonts.conf" in conf
     for name in ("仿宋_GB2312", "FangSong", "方正小标宋简体", "黑体", "楷体_GB2312", "宋体"):
         assert f"<family>{name}</family>" in conf
 
 
 def test_extra_font_dir_is_added_through_a_wrapper(tmp_path, monkeypatch):
-    monkeypatch.setenv(render_office.FONT_DIR_ENV, str(tmp_path))
-    wrapper = render_office.fontconfig_file()
+    monkeypatch.setenv(official_pdf.FONT_DIR_ENV, str(tmp_path))
+    wrapper = official_pdf.fontconfig_file()
     text = wrapper.read_text(encoding="utf-8")
     assert f"<dir>{tmp_path}</dir>" in text
-    assert str(render_office.FONTS_CONF) in text
-    monkeypatch.setenv(render_office.FONT_DIR_ENV, str(tmp_path / "missing"))
+    assert str(official_pdf.FONTS_CONF) in text
+    monkeypatch.setenv(official_pdf.FONT_DIR_ENV, str(tmp_path / "missing"))
     with pytest.raises(InputError, match="ZHENGGAI_FONT_DIR"):
-        render_office.fontconfig_file()
+        official_pdf.fontconfig_file()
 
 
 def test_unknown_format_is_an_input_error(seed_document):

@@ -1,4 +1,4 @@
-"""Render a document back to an announcement (txt, Markdown; DOCX/PDF in `render_office`).
+"""Render a document back to an announcement as txt or Markdown (DOCX/PDF: `render_office`).
 
 The output keeps the document's own markers and labels where it has them, so that parsing
 the output gives the same tree as parsing the original (the round-trip property the tests
@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from zhenggai.core.chinese_date import chinese_date
 from zhenggai.core.document import Document, Finding, Problem, Section
-from zhenggai.core.errors import InputError
 from zhenggai.core.numerals import int_to_cn
 
 #: Default heading markers by depth when the document (or the database) has none.
 DEFAULT_MARKERS = ("{cn}、", "（{cn}）", "{n}．", "（{n}）")
-FORMATS = ("txt", "md", "docx", "pdf")
 
 
 def default_marker(depth: int, no: int | None) -> str:
@@ -111,8 +110,7 @@ def document_lines(document: Document) -> Iterator[str]:
     if document.issuer:
         yield document.issuer
     if document.issue_date:
-        d = document.issue_date
-        yield f"{d.year}年{d.month}月{d.day}日"
+        yield chinese_date(document.issue_date)
 
 
 def render_text(document: Document) -> str:
@@ -130,19 +128,3 @@ def render_markdown(document: Document) -> str:
         out.append(line)
     return "\n\n".join(out) + "\n"
 
-
-def render_document(document: Document, *, fmt: str = "txt") -> bytes:
-    if fmt == "txt":
-        return render_text(document).encode("utf-8")
-    if fmt == "md":
-        return render_markdown(document).encode("utf-8")
-    if fmt in {"docx", "pdf"}:
-        import importlib
-
-        try:
-            office = importlib.import_module("zhenggai.core.render_office")
-        except ImportError:
-            raise InputError(f"暂不支持的输出格式：{fmt}") from None
-        data: bytes = office.render(document, fmt=fmt)
-        return data
-    raise InputError(f"不支持的输出格式：{fmt}（可选 {', '.join(FORMATS)}）")

@@ -17,10 +17,10 @@ from zhenggai import clock
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.permissions import role_holders
 from zhenggai.audit.services import audit_record, field_values
+from zhenggai.core.chinese_date import chinese_date
 from zhenggai.ledger.choices import AnswerKind, FindingState
 from zhenggai.ledger.models import Finding, Reopening
 from zhenggai.notifications.services import notification_send
-from zhenggai.urging.documents import chinese_date
 
 EXPIRED_REASON = "情况说明认可有效期已于{date}届满，需重新整改或重新认可"
 EXPIRED_TITLE = "情况说明已到期：{finding}"

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from zhenggai import clock
 from zhenggai.audit.services import audit_record
+from zhenggai.core.chinese_date import chinese_date
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.services.explanation_expiry import explanations_expire
 from zhenggai.notifications.services import Mail, mail_on_commit
 from zhenggai.urging.choices import EscalationStep, ReminderKind, UrgingLevel
-from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.models import UrgingNotice
 from zhenggai.urging.services.delivery import deliver, existing_keys
 from zhenggai.urging.services.digest import send_digests

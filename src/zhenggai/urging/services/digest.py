@@ -11,9 +11,9 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 
 from zhenggai import clock
+from zhenggai.core.chinese_date import chinese_date
 from zhenggai.notifications.services import Mail, mail_on_commit
 from zhenggai.urging.choices import Channel, ReminderKind
-from zhenggai.urging.documents import chinese_date
 from zhenggai.urging.services.delivery import deliver, existing_keys
 from zhenggai.urging.services.events import Event
 from zhenggai.urging.services.recipients import Offices, Recipient, ladder

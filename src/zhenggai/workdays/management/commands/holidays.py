@@ -59,8 +59,8 @@ class Command(BaseCommand):
             status = "已完整录入" if row.complete else "未完整录入"
             status += f"（{row.get_source_display()}）"
         self.stdout.write(f"{year} 年：{status}")
-        day = dt.date(year, 1, 1)
-        note = workday_calendar().provisional_note(day, day)
+        first = dt.date(year, 1, 1)
+        note = workday_calendar().provisional_note(first, first)
         if note:
             # The one rule (core/workdays.py): how deadlines in this year are counted now.
             self.stdout.write(f"注意：{note}")
