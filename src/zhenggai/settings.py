@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhenggai.publication",
     "zhenggai.urging",
     "zhenggai.web",
+    "zhenggai.demo",
 ]
 
 # Set before the first migration: swapping the user model later is a manual, risky migration.

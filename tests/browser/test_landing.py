@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import screenshot
-from zhenggai.ledger.services.demo import demo_load
+from zhenggai.demo.load import demo_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

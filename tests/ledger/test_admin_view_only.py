@@ -19,9 +19,9 @@ from django.urls import reverse
 from tests.factories import MeasureFactory, ProgressReportFactory, UserFactory
 from zhenggai.audit.admin_mixins import WORKFLOW_NOTICE
 from zhenggai.audit.models import AuditEntry
+from zhenggai.demo.load import demo_load
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import CloseOutRequest, EvidenceFile, Measure, ProgressReport
-from zhenggai.ledger.services.demo import demo_load
 from zhenggai.publication.models import Announcement
 from zhenggai.records.models import Institution
 from zhenggai.urging.choices import Channel, ReminderKind

@@ -12,8 +12,8 @@ from tests.factories import PASSWORD, MeasureFactory, OrganisationFactory, UserF
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import RoleAssignment, User
 from zhenggai.core.parser import parse_bytes
+from zhenggai.demo.load import demo_load
 from zhenggai.ledger.models import Inspection, Measure
-from zhenggai.ledger.services.demo import demo_load
 from zhenggai.ledger.services.importing import document_import
 
 pytestmark = pytest.mark.django_db

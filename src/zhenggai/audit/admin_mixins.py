@@ -22,7 +22,7 @@ the checked download view.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
@@ -32,8 +32,12 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from zhenggai.accounts.models import User
 from zhenggai.audit.services import audit_record, field_values
+
+if TYPE_CHECKING:
+    # Annotations only: accounts' admin writes audit entries, so audit imports no
+    # accounts module at run time (no cycle between the two).
+    from zhenggai.accounts.models import User
 
 #: Shown on every page of workflow data in the admin (and as the reason of a refusal).
 WORKFLOW_NOTICE = (
@@ -217,7 +221,7 @@ class _Snapshot:
 
 
 def _actor(request: HttpRequest) -> User:
-    return cast(User, request.user)
+    return cast("User", request.user)
 
 
 class AuditedModelAdmin(NoticeAdmin):

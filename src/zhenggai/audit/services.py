@@ -11,13 +11,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from zhenggai.accounts.models import User
 from zhenggai.audit.checkpoints import registered_checkpoints
 from zhenggai.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 from zhenggai.core.auditchain import (
@@ -27,6 +26,11 @@ from zhenggai.core.auditchain import (
     next_entry,
     verify_chain,
 )
+
+if TYPE_CHECKING:
+    # Annotations only: accounts' admin writes audit entries, so audit imports no
+    # accounts module at run time (no cycle between the two).
+    from zhenggai.accounts.models import User
 
 NOT_IN_TRANSACTION = "审计记录必须与所记录的变更在同一事务中写入"
 

@@ -1,13 +1,13 @@
 """`zhenggai demo`: a demo inspection with users for every role (DESIGN.md §5).
 
-The default source is an announcement written for the project (`ledger/demo/`); `--from`
+The default source is an announcement written for the project (`demo/announcement.txt`); `--from`
 takes any document, e.g. the seed. Running it again duplicates nothing: the inspection is
 found by the source's SHA-256, users by username, organisations by name under their parent,
 role assignments by their unique key. Measures get units, deadlines and states only when the
 inspection is imported in this run.
 
 A newly imported inspection then gets months of history, replayed through the workflow
-services up to today (`demo_history`): plan, progress with evidence, returns, extensions,
+services up to today (`demo/history.py`): plan, progress with evidence, returns, extensions,
 close-outs, records, a follow-up review.
 """
 
@@ -32,8 +32,8 @@ from zhenggai.accounts.models import Organisation, RoleAssignment, User, organis
 from zhenggai.audit.services import audit_record
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_bytes
+from zhenggai.demo.history import Cast, HistorySummary, history_replay
 from zhenggai.ledger.models import Finding, Inspection, Measure, SourceDocument
-from zhenggai.ledger.services.demo_history import Cast, HistorySummary, history_replay
 from zhenggai.ledger.services.importing import document_import
 
 DEMO_FILENAME = "announcement.txt"
@@ -92,7 +92,7 @@ class DemoResult:
 
 
 def demo_source_bytes() -> tuple[bytes, str]:
-    return (resources.files("zhenggai.ledger.demo") / DEMO_FILENAME).read_bytes(), DEMO_FILENAME
+    return (resources.files("zhenggai.demo") / DEMO_FILENAME).read_bytes(), DEMO_FILENAME
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ import docx
 import openpyxl
 from django.core.files.base import ContentFile
 
-from zhenggai.ledger.services.demo_files import docx_bytes, xlsx_bytes
+from zhenggai.demo.files import docx_bytes, xlsx_bytes
 from zhenggai.ledger.services.progress import inspect_upload
 
 

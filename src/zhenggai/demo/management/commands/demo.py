@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenggai.core.errors import InputError
-from zhenggai.ledger.services.demo import demo_load
+from zhenggai.demo.load import demo_load
 from zhenggai.ledger.services.stats import ledger_stats, measures_by_state_text
 
 

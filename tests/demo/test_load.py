@@ -13,6 +13,14 @@ from zhenggai.accounts.permissions import Action, may
 from zhenggai.audit.models import AuditEntry
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_bytes
+from zhenggai.demo.load import (
+    CANNOT_READ,
+    FALLBACK_UNIT,
+    UNIT_CATALOGUE,
+    demo_load,
+    demo_source_bytes,
+    unit_for,
+)
 from zhenggai.ledger.models import (
     Aspect,
     Finding,
@@ -22,14 +30,6 @@ from zhenggai.ledger.models import (
     Problem,
     ProgressReport,
     SourceDocument,
-)
-from zhenggai.ledger.services.demo import (
-    CANNOT_READ,
-    FALLBACK_UNIT,
-    UNIT_CATALOGUE,
-    demo_load,
-    demo_source_bytes,
-    unit_for,
 )
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_the_demo_and_the_seed_share_the_role_users(seed_path):
 
 
 def test_the_demo_load_is_audited_and_atomic(monkeypatch):
-    import zhenggai.ledger.services.demo as demo
+    import zhenggai.demo.load as demo
 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("injected")

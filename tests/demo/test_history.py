@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhenggai import clock
 from zhenggai.audit.models import AuditEntry
 from zhenggai.audit.services import audit_verify
+from zhenggai.demo.load import DemoResult, demo_load
 from zhenggai.ledger.choices import (
     CloseOutState,
     FindingState,
@@ -42,7 +43,6 @@ from zhenggai.ledger.models import (
     ProgressReport,
     Reopening,
 )
-from zhenggai.ledger.services.demo import DemoResult, demo_load
 from zhenggai.ledger.signals_view import measure_signals
 from zhenggai.records.models import Accountability, Activity, Institution
 from zhenggai.records.selectors import live_figures

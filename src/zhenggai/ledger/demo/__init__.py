@@ -1,1 +1,0 @@
-"""Package data for `zhenggai demo`: an announcement written for the project."""
