@@ -98,16 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connection
     from django.db.models import Count
 
+    from zhenggai.accounts.choices import Role
+    from zhenggai.accounts.models import RoleAssignment, User
     from zhenggai.ledger.models import MEASURE_OPEN, Measure
-    from zhenggai.ledger.selectors import (
+    from zhenggai.ledger.selectors import decode_cursor, measure_count, measure_page
+    from zhenggai.ledger.selectors.pages import (
         _attach_fixed,
         _attach_latest_progress,
         _attach_primary_findings,
         _joined,
         _measures,
-        decode_cursor,
-        measure_count,
-        measure_page,
     )
 
     size = args.page_size
@@ -122,18 +122,21 @@ def main(argv: list[str] | None = None) -> int:
     from zhenggai.accounts.models import Organisation
 
     unit = Organisation.objects.get(pk=busiest["lead_unit"])
+    # The unit's own liaison reads its ledger (the selectors take the user and scope to it).
+    reader, _ = User.objects.get_or_create(username=f"bench-unit-{unit.pk}")
+    RoleAssignment.objects.get_or_create(user=reader, role=Role.UNIT, organisation=unit)
     dated_open = Measure.objects.filter(MEASURE_OPEN, lead_unit=unit, deadline__isnull=False).count()
     # The deepest page that the hand SQL (dated rows only) and the ORM both fill completely.
     depth = max(1, min(args.depth, dated_open // size))
     after = None
     for _ in range(depth - 1):
-        page = measure_page(unit=unit, after=after, page_size=size)
+        page = measure_page(user=reader, unit=unit, after=after, page_size=size)
         assert page.next_cursor is not None
         after = decode_cursor(page.next_cursor)
     offset = (depth - 1) * size
 
     def orm_page(after: Any = None, **kw: Any) -> Callable[[], list[int]]:
-        return lambda: [m.pk for m in measure_page(unit=unit, after=after, page_size=size, **kw).measures]
+        return lambda: [m.pk for m in measure_page(user=reader, unit=unit, after=after, page_size=size, **kw).measures]
 
     def orm_offset() -> list[int]:
         qs = _joined(_measures(unit=unit, inspection=None, states=None),
@@ -174,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         ("first page", orm_page(), hand()),
         (f"page {depth}, keyset", orm_page(after), hand(keyset=True)),
         (f"page {depth}, OFFSET {offset}", orm_offset, hand(with_offset=True)),
-        ("exact count", lambda: measure_count(unit=unit), hand_count),
+        ("exact count", lambda: measure_count(user=reader, unit=unit), hand_count),
         ("first page, plan joined (1 query)", orm_page(_plan="joined"), None),
         (f"page {depth}, plan joined (1 query)", orm_page(after, _plan="joined"), None),
         ("first page, plan window (3 queries)", orm_page(_plan="window"), None),
@@ -194,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         else connection.connection.execute("select sqlite_version()").fetchone()[0]
     )
     print(f"\n### {vendor} {version}, scale {args.scale:g}\n")
-    print(f"Busiest unit: {unit.name} — {measure_count(unit=unit):,} open measures "
+    print(f"Busiest unit: {unit.name} — {measure_count(user=reader, unit=unit):,} open measures "
           f"({dated_open:,} with a deadline); page size {size}; median of {args.repeat} warm runs.")
     if gen:
         counts = gen["counts"]

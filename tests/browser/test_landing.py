@@ -26,10 +26,11 @@ class LoginPage:
         self.page.wait_for_load_state()
 
 
-def test_anonymous_visitor_sees_the_empty_state(page, live_server):
+def test_anonymous_visitor_is_sent_to_the_login_page(page, live_server):
     page.goto(live_server.url)
-    assert page.get_by_test_id("empty-state").is_visible()
-    screenshot(page, "landing-empty")
+    assert "/login/" in page.url
+    assert page.locator("input[name=username]").is_visible()
+    screenshot(page, "landing-anonymous")
 
 
 def test_office_logs_in_and_sees_the_ledger(page, live_server):

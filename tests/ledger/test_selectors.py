@@ -16,8 +16,10 @@ from tests.factories import (
     MeasureFactory,
     OrganisationFactory,
     ProgressReportFactory,
+    UserFactory,
 )
-from zhenggai.accounts.models import Organisation
+from zhenggai.accounts.choices import Role
+from zhenggai.accounts.models import Organisation, RoleAssignment, User
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import MEASURE_OPEN, Finding, Inspection, Measure
 from zhenggai.ledger.selectors import (
@@ -34,6 +36,16 @@ from zhenggai.ledger.selectors import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def reader() -> User:
+    """A user who reads every inspection (a supervisor over every root organisation)."""
+    user = UserFactory()
+    for root in Organisation.objects.filter(parent=None):
+        RoleAssignment.objects.create(
+            user=user, role=Role.SUPERVISOR, organisation=root, include_subtree=True
+        )
+    return user
 
 D = dt.date(2026, 9, 30)
 
@@ -70,7 +82,7 @@ def walk(**filters: Any) -> list[list[int]]:
     """Every page's ids, following next_cursor from the first page to the last."""
     pages, after = [], None
     while True:
-        page = measure_page(after=after, **filters)
+        page = measure_page(user=reader(), after=after, **filters)
         pages.append([m.pk for m in page.measures])
         if page.next_cursor is None:
             return pages
@@ -87,7 +99,7 @@ def test_it_orders_by_deadline_then_id_with_missing_deadlines_last(
     none_b = make(inspection, unit, finding, deadline=None)
     tie_b = make(inspection, unit, finding, deadline=D)
 
-    ids = [m.pk for m in measure_page(unit=unit).measures]
+    ids = [m.pk for m in measure_page(user=reader(), unit=unit).measures]
 
     assert ids == [early.pk, tie_a.pk, tie_b.pk, late.pk, none_a.pk, none_b.pk]
 
@@ -99,7 +111,7 @@ def test_keyset_pages_neither_overlap_nor_skip(
     deadlines = [D, None, D, D + dt.timedelta(days=1), None, D - dt.timedelta(days=3), None, D]
     for deadline in deadlines:
         make(inspection, unit, finding, deadline=deadline)
-    everything = [m.pk for m in measure_page(unit=unit, page_size=100).measures]
+    everything = [m.pk for m in measure_page(user=reader(), unit=unit, page_size=100).measures]
 
     pages = walk(unit=unit, page_size=page_size)
 
@@ -124,8 +136,8 @@ def test_last_page_has_no_cursor(
     for _ in range(3):
         make(inspection, unit, finding)
 
-    assert measure_page(unit=unit, page_size=3).next_cursor is None
-    assert measure_page(unit=unit, page_size=2).has_next
+    assert measure_page(user=reader(), unit=unit, page_size=3).next_cursor is None
+    assert measure_page(user=reader(), unit=unit, page_size=2).has_next
 
 
 def test_it_lists_open_measures_of_the_unit_and_inspection_only(
@@ -140,16 +152,16 @@ def test_it_lists_open_measures_of_the_unit_and_inspection_only(
     elsewhere = make(other_inspection, unit, FindingFactory(inspection=other_inspection))
 
     def ids(**filters: Any) -> set[int]:
-        return {m.pk for m in measure_page(**filters).measures}
+        return {m.pk for m in measure_page(user=reader(), **filters).measures}
 
     assert ids(unit=unit, inspection=inspection) == {planned.pk, watching.pk}
     assert ids(unit=unit) == {planned.pk, watching.pk, elsewhere.pk}
     assert ids(inspection=inspection) == {planned.pk, watching.pk, other_unit.pk}
     assert ids(unit=unit, states=[MeasureState.CLOSED]) == {closed.pk}
-    assert measure_count(unit=unit, inspection=inspection) == 2
-    assert measure_count(unit=unit) == 3
-    assert measure_count(inspection=inspection, states=[MeasureState.CLOSED]) == 1
-    assert measure_count() == 4
+    assert measure_count(user=reader(), unit=unit, inspection=inspection) == 2
+    assert measure_count(user=reader(), unit=unit) == 3
+    assert measure_count(user=reader(), inspection=inspection, states=[MeasureState.CLOSED]) == 1
+    assert measure_count(user=reader()) == 4
 
 
 def test_count_matches_the_rows_paged_through(
@@ -160,7 +172,7 @@ def test_count_matches_the_rows_paged_through(
 
     pages = walk(unit=unit, page_size=2)
 
-    assert measure_count(unit=unit) == sum(len(p) for p in pages) == 5
+    assert measure_count(user=reader(), unit=unit) == sum(len(p) for p in pages) == 5
 
 
 def test_each_row_carries_its_latest_progress_and_primary_finding(
@@ -175,7 +187,7 @@ def test_each_row_carries_its_latest_progress_and_primary_finding(
         )
 
     for plan in ("joined", "split", "window"):
-        rows = {m.pk: m for m in measure_page(unit=unit, _plan=plan).measures}
+        rows = {m.pk: m for m in measure_page(user=reader(), unit=unit, _plan=plan).measures}
         assert rows[reported.pk].latest_progress.narrative == "最新"
         assert rows[silent.pk].latest_progress is None
         assert rows[reported.pk].primary_finding == finding
@@ -199,12 +211,14 @@ def test_query_count_does_not_grow_with_the_rows(
         measure = make(inspection, unit, finding, deadline=None if n % 5 == 0 else D)
         ProgressReportFactory(measure=measure)
     filters = {"unit": unit, "inspection": inspection} if fixed else {}
+    user = reader()
 
-    # "joined": 1 dated rows (with inspection and lead unit unless fixed, primary finding →
+    # The scope: the user's role assignments, and whether the unit filter's unit has
+    # assignments (2 queries at most). Then "joined": 1 dated rows (with inspection and lead unit unless fixed, primary finding →
     # problem → aspect, latest progress report), 2 undated rows (the page reaches them).
     # The other plans add 3 primary findings and 4 latest progress reports.
-    with django_assert_max_num_queries(queries):
-        page = measure_page(page_size=50, _plan=plan, **filters)
+    with django_assert_max_num_queries(queries + 2):
+        page = measure_page(user=user, page_size=50, _plan=plan, **filters)
         for m in page.measures:  # touching the related rows must not query
             assert m.inspection.title and m.lead_unit.name
             assert m.primary_finding.problem.aspect.title
@@ -212,18 +226,21 @@ def test_query_count_does_not_grow_with_the_rows(
     assert len(page.measures) == rows
 
 
-@pytest.mark.parametrize(("plan", "expected"), [("split", 3), ("joined", 1)])
+@pytest.mark.parametrize(("plan", "expected"), [("split", 5), ("joined", 3)])
 def test_a_page_inside_the_dated_rows_skips_the_undated_query(
     inspection: Inspection, unit: Organisation, finding: Finding, plan: str, expected: int
 ) -> None:
     for _ in range(4):
         ProgressReportFactory(measure=make(inspection, unit, finding))
     make(inspection, unit, finding, deadline=None)
+    user = reader()
 
     with CaptureQueriesContext(connection) as queries:
-        page = measure_page(unit=unit, page_size=2, _plan=plan)
+        page = measure_page(user=user, unit=unit, page_size=2, _plan=plan)
 
-    assert len(queries) == expected  # split: dated rows, primary findings, latest progress
+    # The scope's role assignments and the unit's assignments, then (split) dated rows,
+    # primary findings, latest progress — no undated rows.
+    assert len(queries) == expected
     assert all(m.latest_progress is not None for m in page.measures)
 
 
@@ -251,9 +268,9 @@ def test_a_negative_id_in_a_cursor_is_refused() -> None:
 
 def test_bad_page_size_and_state_are_refused() -> None:
     with pytest.raises(ValueError, match=PAGE_SIZE_INVALID.format(max=500)):
-        measure_page(page_size=0)
+        measure_page(user=reader(), page_size=0)
     with pytest.raises(ValueError, match=STATE_INVALID.format(state="done")):
-        measure_page(states=["done"])
+        measure_page(user=reader(), states=["done"])
 
 
 def test_open_filter_writes_closed_into_the_sql_and_selects_what_measure_open_does(
@@ -268,7 +285,7 @@ def test_open_filter_writes_closed_into_the_sql_and_selects_what_measure_open_do
     assert set(Measure.objects.filter(OPEN_LITERAL).values_list("pk", flat=True)) == set(
         Measure.objects.filter(MEASURE_OPEN).values_list("pk", flat=True)
     )
-    assert measure_count(unit=unit) == 2
+    assert measure_count(user=reader(), unit=unit) == 2
 
 
 def _open_sql() -> tuple[str, tuple[Any, ...]]:

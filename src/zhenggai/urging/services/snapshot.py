@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from zhenggai.audit.models import AuditHead
 from zhenggai.audit.services import audit_checkpoint
@@ -20,6 +20,8 @@ from zhenggai.core.signals import SignalPolicy, measure_signal
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import Inspection, Measure, MeasureFinding
+from zhenggai.ledger.selectors import measure_state_counts
+from zhenggai.ledger.signals_view import NO_SIGNAL_STATES
 from zhenggai.urging.models import Snapshot
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -28,8 +30,9 @@ from zhenggai.workdays.selectors import workday_calendar
 def snapshot_take(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> int:
     """Counts per inspection × unit × aspect × signal for `today`, replacing that day's rows.
 
-    Measures are grouped in SQL by (inspection, lead unit, primary aspect, state, deadline)
-    and only the groups get a signal, so the work follows the number of distinct deadlines,
+    Measures are counted by state in SQL (`measure_state_counts`, the pages' count),
+    grouped by (inspection, lead unit, primary aspect, deadline), and only the groups get a
+    signal, so the work follows the number of distinct deadlines,
     not of measures. A measure in continued watch (`watching`) counts as open, as in the
     ledger, but shows no signal: its deadline has been met. The audit head of this moment
     is copied into every row, and a checkpoint is written, so truncating the log is caught.
@@ -44,33 +47,32 @@ def snapshot_take(*, today: dt.date, calendar: WorkdayCalendar | None = None) ->
             "finding__problem__aspect_id"
         )[:1]
     )
-    groups = (
-        Measure.objects.annotate(snap_aspect=aspect)
-        .values("inspection_id", "lead_unit_id", "snap_aspect", "state", "deadline")
-        .annotate(n=Count("pk"))
-        .order_by()
+    groups = measure_state_counts(
+        Measure.objects.annotate(snap_aspect=aspect),
+        by=("inspection_id", "lead_unit_id", "snap_aspect", "deadline"),
     )
     counts: dict[tuple[int, int | None, int | None, str], list[int]] = defaultdict(
         lambda: [0, 0, 0, 0]
     )
-    for g in groups.iterator(chunk_size=5000):
-        state = g["state"]
-        signal = measure_signal(
-            deadline=g["deadline"],
-            today=today,
-            is_open=state not in (MeasureState.CLOSED, MeasureState.WATCHING),
-            calendar=calendar,
-            policy=policies[g["inspection_id"]],
-        )
-        row = counts[(g["inspection_id"], g["lead_unit_id"], g["snap_aspect"], signal.signal)]
-        n = g["n"]
-        row[0] += n
-        if state == MeasureState.CLOSED:
-            row[2] += n
-        else:
-            row[1] += n
-        if signal.signal == CoreSignal.RED:
-            row[3] += n
+    for (inspection_id, unit_id, aspect_id, deadline), by_state in groups.items():
+        for state, n in by_state.items():
+            if not n:
+                continue
+            signal = measure_signal(
+                deadline=deadline,
+                today=today,
+                is_open=state not in NO_SIGNAL_STATES,
+                calendar=calendar,
+                policy=policies[inspection_id],
+            )
+            row = counts[(inspection_id, unit_id, aspect_id, signal.signal)]
+            row[0] += n
+            if state == MeasureState.CLOSED:
+                row[2] += n
+            else:
+                row[1] += n
+            if signal.signal == CoreSignal.RED:
+                row[3] += n
     head = AuditHead.objects.filter(pk=1).first()
     seq = head.seq if head is not None and head.seq else None
     digest = head.hash if seq is not None and head is not None else ""

@@ -1,7 +1,8 @@
 """Reads of the ledger: the measure list (台账) with keyset pagination, and its exact count.
 
-Pure reads: no permission checks here (a `user` scope is added on top by the caller's
-selector); views, the API and exports call these and stay thin (DESIGN.md §3).
+Both take the user and return only what the user may read (`scope.measure_scope`: whole
+inspections of the user's organisations; a unit's measures, led or assigned). Views, the
+API and exports call these and stay thin (DESIGN.md §3).
 
 Why keyset pages and not OFFSET: page 101 by OFFSET reads and throws away 5,000 rows and
 grows with the data (DESIGN.md §6, 63 ms); a keyset cursor on (deadline, id) starts where
@@ -31,14 +32,16 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import Exact
 
-from zhenggai.accounts.models import Organisation
+from zhenggai.accounts.models import Organisation, User
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import (
+    Assignment,
     Inspection,
     Measure,
     MeasureFinding,
     ProgressReport,
 )
+from zhenggai.ledger.selectors.scope import measure_scope
 
 #: A position in the ledger order: (deadline or None, measure id) of the last row seen.
 CursorKey = tuple[dt.date | None, int]
@@ -128,10 +131,15 @@ def _measures(
     unit: Organisation | None,
     inspection: Inspection | None,
     states: Iterable[str] | None,
+    scope: Q | None = None,
 ) -> QuerySet[Measure]:
     """The filtered measures, unordered. Open uses MEASURE_OPEN's own condition (as
     OPEN_LITERAL), not an equivalent `state__in`, because SQLite matches a partial index
-    only on its literal condition."""
+    only on its literal condition.
+
+    `unit` is the unit that leads the measure or is assigned a share of it; while the unit
+    has no assignment at all (one indexed EXISTS) the condition is the lead unit alone, so
+    the partial index (lead_unit, deadline, id) still serves the page in order."""
     if states is None:
         qs = Measure.objects.filter(OPEN_LITERAL)
     else:
@@ -141,9 +149,15 @@ def _measures(
                 raise ValueError(STATE_INVALID.format(state=state))
         qs = Measure.objects.filter(state__in=wanted)
     if unit is not None:
-        qs = qs.filter(lead_unit=unit)
+        assigned = Assignment.objects.filter(unit=unit)
+        if assigned.exists():
+            qs = qs.filter(Q(lead_unit=unit) | Q(pk__in=assigned.values("measure_id")))
+        else:
+            qs = qs.filter(lead_unit=unit)
     if inspection is not None:
         qs = qs.filter(inspection=inspection)
+    if scope is not None:
+        qs = qs.filter(scope)
     return qs
 
 
@@ -296,6 +310,7 @@ def _attach_latest_progress(measures: list[Measure], plan: PagePlan) -> None:
 
 def measure_page(
     *,
+    user: User,
     unit: Organisation | None = None,
     inspection: Inspection | None = None,
     states: Iterable[str] | None = None,
@@ -308,16 +323,19 @@ def measure_page(
 
     Order: (deadline, id) ascending, measures without a deadline last. `after` is the key of
     the last row of the previous page (`decode_cursor(page.next_cursor)`); None for the
-    first page. At most 4 queries whatever the data size: dated rows (with inspection, lead
-    unit and the id of the latest progress report), undated rows (only when the page
-    reaches them, see the module docstring), primary findings with problem and aspect, the
-    latest progress reports. The underscore parameters exist for benchmarks/ledger_bench.py,
-    which compares the alternatives.
+    first page. At most 7 queries whatever the data size: the user's role assignments and
+    whether their units have assignments (`measure_scope`), whether a `unit` filter's unit
+    has assignments, dated rows (with inspection, lead unit and the id of the latest
+    progress report), undated rows (only when the page reaches them, see the module
+    docstring), primary findings with problem and aspect, the latest progress reports. The
+    underscore parameters exist for benchmarks/ledger_bench.py, which compares the
+    alternatives.
     """
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ValueError(PAGE_SIZE_INVALID.format(max=MAX_PAGE_SIZE))
+    scope = measure_scope(user, inspection=inspection, unit=unit)
     qs = _joined(
-        _measures(unit=unit, inspection=inspection, states=states),
+        _measures(unit=unit, inspection=inspection, states=states, scope=scope),
         unit=unit,
         inspection=inspection,
         plan=_plan,
@@ -349,12 +367,15 @@ def measure_page(
 
 def measure_count(
     *,
+    user: User,
     unit: Organisation | None = None,
     inspection: Inspection | None = None,
     states: Iterable[str] | None = None,
 ) -> int:
     """The exact number of measures `measure_page` pages through with the same filters.
 
-    One COUNT query; for one unit's open measures it is answered from the partial index.
+    One COUNT query (after the scope's); for one unit's open measures it is answered from
+    the partial index.
     """
-    return _measures(unit=unit, inspection=inspection, states=states).count()
+    scope = measure_scope(user, inspection=inspection, unit=unit)
+    return _measures(unit=unit, inspection=inspection, states=states, scope=scope).count()

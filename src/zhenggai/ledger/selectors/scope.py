@@ -1,0 +1,85 @@
+"""What of the ledger a user may read, as a condition on measures.
+
+The answer is `accounts.permissions.view_scope` (the one place roles are read); this module
+only turns it into a `Q` on `Measure`. A unit sees the measures it leads and those it is
+assigned a share of (整改任务分解), in any inspection; every other role sees whole
+inspections of the organisations it is held in.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from zhenggai.accounts.models import Organisation, User
+from zhenggai.accounts.permissions import ViewScope, view_scope
+from zhenggai.ledger.models import Assignment, Inspection, Measure
+
+
+def sees_whole(scope: ViewScope, inspection: Inspection) -> bool:
+    """Whether `scope` reads all of `inspection` (no query: the grants are in hand)."""
+    path = inspection.organisation.path
+    return any(
+        (g.inspection_id is None or g.inspection_id == inspection.pk)
+        and (
+            g.organisation_id == inspection.organisation_id
+            or (g.include_subtree and path.startswith(g.path))
+        )
+        for g in scope.whole
+    )
+
+
+def covers_unit(scope: ViewScope, unit: Organisation, inspection: Inspection | None) -> bool:
+    """Whether `scope` reads everything `unit` leads or is assigned (in `inspection`, or in
+    every inspection when None)."""
+    return any(
+        (g.inspection_id is None or (inspection is not None and g.inspection_id == inspection.pk))
+        and (g.organisation_id == unit.pk or (g.include_subtree and unit.path.startswith(g.path)))
+        for g in scope.units
+    )
+
+
+def measure_scope(
+    user: User | AnonymousUser,
+    *,
+    inspection: Inspection | None = None,
+    unit: Organisation | None = None,
+) -> Q | None:
+    """A condition on Measure for what `user` may read; None when nothing needs filtering:
+    the user reads the whole of `inspection`, or all of `unit`'s measures, which the caller
+    already filters on. Without a condition the ledger's partial index serves the page.
+
+    Two queries at most: the role assignments, and whether the user's units have any
+    assignment at all (while none has, the condition stays on the indexed lead unit).
+    """
+    scope = view_scope(user)
+    if inspection is not None and sees_whole(scope, inspection):
+        return None
+    if unit is not None and covers_unit(scope, unit, inspection):
+        return None
+    q = scope.whole_q(organisation="inspection__organisation", inspection="inspection")
+    if scope.units:
+        q |= scope.unit_q(unit="lead_unit", inspection="inspection")
+        assigned = Assignment.objects.filter(
+            scope.unit_q(unit="unit", inspection="measure__inspection")
+        )
+        if assigned.exists():
+            q |= Q(pk__in=assigned.values("measure_id"))
+    return q
+
+
+def visible_measures(user: User | AnonymousUser) -> QuerySet[Measure]:
+    """Every measure `user` may read (unordered)."""
+    scope = measure_scope(user)
+    return Measure.objects.filter(scope) if scope is not None else Measure.objects.all()
+
+
+def visible_inspections(user: User | AnonymousUser) -> QuerySet[Inspection]:
+    """Inspections `user` may open: read whole, or holding a measure of the user's units."""
+    scope = view_scope(user)
+    if scope.is_empty:
+        return Inspection.objects.none()
+    q = scope.whole_q(organisation="organisation", inspection="pk")
+    if scope.units:
+        q |= Q(pk__in=visible_measures(user).values("inspection_id"))
+    return Inspection.objects.filter(q)
