@@ -9,7 +9,7 @@ import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Fontconfig is configured once per process: map the office font names (仿宋_GB2312 …)
-# before anything loads WeasyPrint (see core/render_office.py and docs/operations.md).
+# before anything loads WeasyPrint (see core/official_pdf.py and docs/operations.md).
 os.environ.setdefault("FONTCONFIG_FILE", str(PACKAGE_DIR / "core" / "fonts" / "fonts.conf"))
 
 
