@@ -190,7 +190,10 @@ class Loader:
         from django.db.models import DateField, DateTimeField, JSONField
 
         ops = self.connection.ops
-        fields = list(model._meta.concrete_fields)
+        from django.db.models import GeneratedField
+
+        # Generated columns (the measure's state_rank) are computed by the database.
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, GeneratedField)]
         now = self.now if self.postgres else ops.adapt_datetimefield_value(self.now)
         auto_now = [i for i, f in enumerate(fields) if getattr(f, "auto_now", False)]
         converters: list[tuple[int, Any]] = []

@@ -24,7 +24,7 @@ PACKAGE = "zhenggai"
 
 #: The layers, lowest first; an app may import its own layer and those below.
 LAYERS: list[set[str]] = [
-    {"core", "clock"},
+    {"core", "clock", "http"},
     {"accounts", "audit", "workdays", "notifications"},
     {"ledger", "records"},
     {"urging", "publication"},

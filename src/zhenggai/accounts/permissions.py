@@ -319,3 +319,17 @@ def view_scope(user: User | AnonymousUser) -> ViewScope:
         if ra.role == Role.UNIT:
             units.append(grant)
     return ViewScope(tuple(whole), tuple(units))
+
+
+def roles_held(user: User | AnonymousUser) -> frozenset[str]:
+    """The roles the user holds somewhere (one query): which home page and which links suit
+    them. Only for choosing what to show; each page and service still asks `may` about its
+    own object, so a link shown by mistake leads to a refusal, never to access."""
+    if not isinstance(user, User) or not user.is_active:
+        return frozenset()
+    return frozenset(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+
+
+def actions_of(roles: Iterable[str]) -> frozenset[Action]:
+    """Every action some role of `roles` holds (no query)."""
+    return frozenset(a for role in roles for a in ROLE_ACTIONS.get(role, ()))

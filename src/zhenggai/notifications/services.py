@@ -122,3 +122,20 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
             after={"read_at": locked.read_at},
         )
     return locked
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread message of `user` read; one audit entry with how many."""
+    now = clock.now()
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
+    if count:
+        audit_record(
+            actor=user,
+            action="notification.mark_all_read",
+            object_type="accounts.user",
+            object_id=user.pk,
+            object_repr=str(user),
+            after={"read_at": now, "count": count},
+        )
+    return count

@@ -1,11 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from zhenggai.web import views
+from zhenggai.web.views import account, home, notifications
 
 app_name = "web"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -14,4 +14,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("password/", account.PasswordChangeView.as_view(), name="password-change"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read-all/", notifications.read_all, name="notification-read-all"),
+    path("notifications/<int:pk>/open/", notifications.open_notification, name="notification-open"),
+    path("notifications/<int:pk>/read/", notifications.mark_read, name="notification-read"),
 ]

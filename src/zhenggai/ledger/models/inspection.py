@@ -66,6 +66,11 @@ class Inspection(models.Model):
     yellow_working_days = models.PositiveSmallIntegerField(
         _("黄灯预警（工作日）"), default=10, help_text=_("距整改时限不足该工作日数时亮黄灯")
     )
+    stalled_working_days = models.PositiveSmallIntegerField(
+        _("停滞预警（工作日）"),
+        default=10,
+        help_text=_("整改中的措施连续该工作日数没有填报进展时，列为进展停滞"),
+    )
     requires_three_party_acceptance = models.BooleanField(_("需要三方验收"), default=False)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -81,6 +86,10 @@ class Inspection(models.Model):
             models.CheckConstraint(
                 condition=Q(report_period_months__gte=1),
                 name="ledger_inspection_report_period_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(stalled_working_days__gte=1),
+                name="ledger_inspection_stalled_days_positive",
             ),
         ]
         indexes = [

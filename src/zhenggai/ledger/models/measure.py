@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai import clock
@@ -19,6 +19,15 @@ if TYPE_CHECKING:
 #: this condition, and so must the selectors: SQLite uses a partial index only when the
 #: query's WHERE contains the index's own condition term.
 MEASURE_OPEN = ~Q(state=MeasureState.CLOSED)
+
+#: The lifecycle order of the states (未开始 → … → 持续跟踪), as a number the database
+#: computes and stores itself, so that "sort by state" follows the lifecycle and is served
+#: by an index (the codes' alphabetical order would mean nothing to a reader).
+STATE_RANK = Case(
+    *(When(state=state, then=Value(rank)) for rank, state in enumerate(MeasureState.values)),
+    default=Value(99),
+    output_field=models.PositiveSmallIntegerField(),
+)
 
 
 class Lifecycle(models.Model):
@@ -135,6 +144,12 @@ class Measure(Lifecycle):
         _("跟踪检查周期（天）"), null=True, blank=True, help_text=_("长期坚持的措施定期检查")
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    state_rank = models.GeneratedField(
+        verbose_name=_("状态顺序"),
+        expression=STATE_RANK,
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     class Meta(Lifecycle.Meta):
         verbose_name = _("整改措施")
@@ -159,6 +174,23 @@ class Measure(Lifecycle):
             ),
             models.Index(fields=["inspection", "state"], name="ledger_measure_insp_state"),
             models.Index(fields=["state", "deadline"], name="ledger_measure_state_dl"),
+            # The ledger page's sorts (deadline, state, unit, last update), within one
+            # inspection and across all, each keyset-paged with the id as tie-breaker.
+            models.Index(fields=["inspection", "deadline", "id"], name="ledger_measure_insp_dl"),
+            models.Index(
+                fields=["inspection", "state_rank", "deadline", "id"],
+                name="ledger_measure_insp_rank",
+            ),
+            models.Index(
+                fields=["inspection", "lead_unit", "deadline", "id"],
+                name="ledger_measure_insp_unit",
+            ),
+            models.Index(
+                fields=["inspection", "updated_at", "id"], name="ledger_measure_insp_upd"
+            ),
+            models.Index(fields=["deadline", "id"], name="ledger_measure_dl"),
+            models.Index(fields=["state_rank", "deadline", "id"], name="ledger_measure_rank"),
+            models.Index(fields=["updated_at", "id"], name="ledger_measure_upd"),
         ]
 
     def __str__(self) -> str:

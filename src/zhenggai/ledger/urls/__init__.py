@@ -1,0 +1,12 @@
+"""The ledger's URLs, one module per area of its pages (each owns its module)."""
+
+from zhenggai.ledger.urls import corrections, evidence, ledger_list, measure, tree
+
+app_name = "ledger"
+urlpatterns = [
+    *evidence.urlpatterns,
+    *ledger_list.urlpatterns,
+    *tree.urlpatterns,
+    *measure.urlpatterns,
+    *corrections.urlpatterns,
+]

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from zhenggai.ledger.views import evidence
+
+urlpatterns = [
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
+]

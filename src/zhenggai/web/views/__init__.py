@@ -1,0 +1,1 @@
+"""The signed-in shell's pages: role homes, the notification inbox, account pages."""
