@@ -23,12 +23,12 @@ from tests.ledger.test_progress import World, make_world, submit, upload
 from zhenggai.audit.services import audit_verify
 from zhenggai.ledger.choices import CloseOutState, FindingState, MeasureState
 from zhenggai.ledger.models import CloseOutRequest, CloseOutReview, ProgressReport
-from zhenggai.ledger.services import close_out as close_out_module
 from zhenggai.ledger.services.close_out import (
     close_out_request_approve,
     close_out_request_create,
     close_out_request_return,
 )
+from zhenggai.ledger.services.close_out import review as review_module
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -49,14 +49,15 @@ def _media(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def slow_reviews(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the first reviewer's transaction (and its row locks) open a little longer."""
-    original = close_out_module._review
+    original = review_module.review
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         review = original(*args, **kwargs)
         time.sleep(0.3)
         return review
 
-    monkeypatch.setattr(close_out_module, "_review", slow)
+    # The review services (approve, leader approval, return) call `review` by this name.
+    monkeypatch.setattr(review_module, "review", slow)
 
 
 def run_together(*calls: Callable[[], object]) -> list[BaseException | object]:
