@@ -75,6 +75,16 @@ def correction_token(obj: Aspect | Problem | Finding) -> str:
     return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+def correction_refusal(obj: Aspect | Problem | Finding | Measure) -> str | None:
+    """Why `obj` cannot be corrected as it stands (closed), or None: the pages say it before
+    the office types anything, the services refuse with the same words."""
+    if isinstance(obj, Measure) and obj.state in (MeasureState.CLOSED, MeasureState.WATCHING):
+        return MEASURE_CLOSED
+    if isinstance(obj, Finding) and obj.state != FindingState.OPEN:
+        return FINDING_CLOSED
+    return None
+
+
 def inspection_organisations(inspection: Inspection) -> Q:
     """A Q on Organisation: the inspected Party organisation and its sub-tree (and those
     of the other organisations the inspection covered) — where a measure's units are."""
@@ -157,8 +167,9 @@ def _tree_update(
     require(actor, Action.MANAGE_PLAN, inspection=inspection)
     plan = _locked_plan(inspection.pk)
     obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    if isinstance(obj, Finding) and obj.state != FindingState.OPEN:
-        raise ValidationError(FINDING_CLOSED)
+    refusal = correction_refusal(obj)  # type: ignore[arg-type]
+    if refusal:
+        raise ValidationError(refusal)
     if expected_token is not None and correction_token(obj) != expected_token:  # type: ignore[arg-type]
         raise ValidationError(stale)
     errors: dict[str, list[str]] = {}
@@ -285,8 +296,9 @@ def measure_correct(
     measure = Measure.objects.select_for_update().select_related("inspection__organisation").get(
         pk=measure.pk
     )
-    if measure.state in (MeasureState.CLOSED, MeasureState.WATCHING):
-        raise ValidationError(MEASURE_CLOSED)
+    refusal = correction_refusal(measure)
+    if refusal:
+        raise ValidationError(refusal)
     if expected_version is not None and measure.version != expected_version:
         raise ValidationError(MEASURE_STALE)
     errors: dict[str, list[str]] = {}
