@@ -106,7 +106,7 @@ def w() -> World:
     leader_person = PersonFactory(organisation=committee, name="王建国", position="副局长")
     measure = MeasureFactory(
         inspection=inspection, findings=[finding], lead_unit=unit_a, marker="一是",
-        content="一是严格规范会议记录。", target="会议记录规范完整。",
+        content="严格规范会议记录。", target="会议记录规范完整。",
         responsible_leader=leader_person,
         responsible_person=PersonFactory(organisation=unit_a, name="张伟", position="科员"),
         urgency=Urgency.SCHEDULED, deadline=D(2026, 9, 30),
@@ -187,9 +187,11 @@ def test_a_finding_text_and_label_are_corrected_but_not_its_state(w: World) -> N
          HAS_MARKER.format(marker="（1）")),
         (lambda w: measure_correct(measure=w.measure, content="   ", actor=w.office), "content",
          CONTENT_REQUIRED),
+        (lambda w: measure_correct(measure=w.measure, content="一是严格规范。", actor=w.office),
+         "content", HAS_MARKER.format(marker="一是")),
     ],
     ids=["aspect-blank", "aspect-two-lines", "aspect-marker", "problem-empty", "finding-blank",
-         "finding-marker", "measure-blank"],
+         "finding-marker", "measure-blank", "measure-marker"],
 )
 def test_empty_titles_and_texts_are_refused_by_field(
     w: World, run: Callable[[World], Any], field: str, message: str
@@ -198,6 +200,14 @@ def test_empty_titles_and_texts_are_refused_by_field(
         run(w)
     assert messages(exc) == {field: [message]}
     assert not AuditEntry.objects.exists()
+
+
+def test_an_imported_text_that_breaks_a_rule_does_not_block_other_corrections(w: World) -> None:
+    # The parser left the marker in the text: correcting the label alone still works.
+    Finding.objects.filter(pk=w.finding.pk).update(text="（1）执法大队会议记录要素不全。")
+    finding = finding_update(finding=w.finding, text="（1）执法大队会议记录要素不全。",
+                             label="具体问题", actor=w.office)
+    assert (finding.label, finding.text) == ("具体问题", "（1）执法大队会议记录要素不全。")
 
 
 def test_a_too_long_label_is_refused_by_field(w: World) -> None:
@@ -272,7 +282,7 @@ def test_a_closed_measure_and_a_closed_finding_are_not_corrected(w: World) -> No
 
 
 MEASURE_CHANGES: dict[str, Callable[[World], Any]] = {
-    "content": lambda w: "一是严格规范会议记录，逐次签字确认。",
+    "content": lambda w: "严格规范会议记录，逐次签字确认。",
     "target": lambda w: "",
     "lead_unit": lambda w: w.unit_b,
     "responsible_leader": lambda w: None,
@@ -318,9 +328,9 @@ def test_units_and_people_come_from_the_inspected_organisation(w: World) -> None
     }
     # An imported unit outside the tree does not block correcting the rest.
     Measure.objects.filter(pk=w.measure.pk).update(lead_unit=w.outsider)
-    measure = measure_correct(measure=w.measure, lead_unit=w.outsider, content="一是改。",
+    measure = measure_correct(measure=w.measure, lead_unit=w.outsider, content="改。",
                               actor=w.office)
-    assert (measure.lead_unit, measure.content) == (w.outsider, "一是改。")
+    assert (measure.lead_unit, measure.content) == (w.outsider, "改。")
 
 
 def test_an_organisation_the_inspection_also_covered_is_inside(w: World) -> None:
@@ -394,7 +404,7 @@ def test_after_approval_each_correction_is_a_revision_with_its_diff(w: World) ->
         "改为“执法大队会议记录要素不全，缺少签字。”"
     )
     assert revisions[2].diff == (
-        "修改措施“一是严格规范会议记录。”：责任单位由“综合行政执法大队”改为“市政工程管理所”；"
+        "修改措施“严格规范会议记录。”：责任单位由“综合行政执法大队”改为“市政工程管理所”；"
         "责任人由“张伟”改为“李丽华”；整改时限类型由“限期整改”改为“立行立改”"
     )
     assert revisions[3].diff == "修改方面“党的政治建设方面”：方面标题由“党的政治建设方面”改为“党的政治建设”"

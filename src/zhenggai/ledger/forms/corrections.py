@@ -4,11 +4,13 @@ the plan is approved), the lock value the page showed, and the list of what will
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.models import Organisation, Person
@@ -51,8 +53,25 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+class _PeopleByOrganisation(ModelChoiceIterator):
+    """The people grouped by their organisation (one <optgroup> each), in the queryset's
+    order: an office looks for "the head of 环卫所", not for a name in a long list."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[int, tuple[str, list[Any]]] = {}
+        for person in self.queryset:
+            name = person.organisation.name
+            groups.setdefault(person.organisation_id, (name, []))[1].append(self.choice(person))
+        yield from groups.values()
+
+
 class PersonChoiceField(forms.ModelChoiceField[Person]):
-    """A person with where they work, so that two people of one name are told apart."""
+    """A person, listed under their organisation; named with it where shown alone, so that
+    two people of one name are told apart."""
+
+    iterator = _PeopleByOrganisation
 
     @staticmethod
     def describe(person: Person) -> str:
@@ -62,7 +81,7 @@ class PersonChoiceField(forms.ModelChoiceField[Person]):
         )
 
     def label_from_instance(self, obj: Person) -> str:
-        return self.describe(obj)
+        return f"{obj.name}（{obj.position}）" if obj.position else obj.name
 
 
 class CorrectionForm(forms.Form):
@@ -76,7 +95,8 @@ class CorrectionForm(forms.Form):
 
     reason = forms.CharField(
         label=_("修订原因"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        # Shown alone on the confirmation step: the cursor goes there.
+        widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}),
         required=False,  # required by the service, which says so beside the field
         help_text=_("整改方案已审定：本次更正将作为方案的一个修订版本保存，须写明原因。"),
     )

@@ -106,18 +106,24 @@ def _approved(plan: RectificationPlan | None) -> bool:
 
 
 def _text(
-    field: str, value: str, *, required: str, errors: dict[str, list[str]],
+    field: str, value: str, *, current: str, required: str, errors: dict[str, list[str]],
     one_line: bool = False, marker: str = "",
 ) -> str:
-    """`value` stripped at its ends only; its problems added to `errors` under `field`."""
+    """`value` stripped at its ends only; its problems added to `errors` under `field`.
+
+    Form rules apply to what the office changes: an imported text that breaks one (a
+    marker the parser left in) is no reason to refuse correcting something else.
+    """
     value = value.strip()
     if not value:
         errors.setdefault(field, []).append(required)
+    elif value == current:
+        pass
     elif one_line and ("\n" in value or "\r" in value):
         errors.setdefault(field, []).append(TITLE_ONE_LINE)
     elif marker and value.startswith(marker):
-        # The renderer writes marker + title: a marker typed into the title would be
-        # written twice in the announcement and parsed back as another title.
+        # The renderer writes marker + text: a marker typed into the text would be
+        # written twice in the announcement and parsed back as another item.
         errors.setdefault(field, []).append(HAS_MARKER.format(marker=marker))
     return value
 
@@ -178,7 +184,10 @@ def _tree_update(
         if isinstance(value, _Unset):
             continue
         rule = rules.get(name)
-        new[name] = _text(name, value, errors=errors, **rule) if rule else value.strip()
+        new[name] = (
+            _text(name, value, current=getattr(obj, name), errors=errors, **rule)
+            if rule else value.strip()
+        )
     changed = {k: v for k, v in new.items() if getattr(obj, k) != v}
     _field_errors(obj, changed, errors)
     if not changed and not errors:
@@ -303,7 +312,8 @@ def measure_correct(
         raise ValidationError(MEASURE_STALE)
     errors: dict[str, list[str]] = {}
     if not isinstance(content, _Unset):
-        content = _text("content", content, required=CONTENT_REQUIRED, errors=errors)
+        content = _text("content", content, current=measure.content, required=CONTENT_REQUIRED,
+                        marker=measure.marker, errors=errors)
     if not isinstance(target, _Unset):
         target = target.strip()
     _field_errors(measure, {"content": content, "target": target, "urgency": urgency}, errors)

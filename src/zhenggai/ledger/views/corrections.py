@@ -61,6 +61,8 @@ from zhenggai.ledger.services.plan.revisions import plan_is_approved
 #: The services' "someone saved in between" messages.
 STALE = frozenset({ASPECT_STALE, PROBLEM_STALE, FINDING_STALE, MEASURE_STALE})
 TEMPLATE = "ledger/corrections/edit.html"
+#: Lines of a revision's diff shown before "show all" (a consultation round lists dozens).
+REVISION_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,11 @@ def _correct(request: HtmxHttpRequest, pk: int, kind: Kind) -> HttpResponse:
     approved = plan_is_approved(inspection.pk)
     context["approved"] = approved
     if approved:
-        context["revisions"] = recent_revisions(inspection)
+        context["revisions"] = [
+            (revision, lines[:REVISION_LINES], lines[REVISION_LINES:])
+            for revision in recent_revisions(inspection)
+            for lines in [revision.diff.splitlines()]
+        ]
     if request.method == "GET":
         context["form"] = _form(kind, obj, approved)
         return _page(request, context)
