@@ -146,7 +146,7 @@ def _correct(request: HtmxHttpRequest, pk: int, kind: Kind) -> HttpResponse:
         "cancel_url": _object_url(kind, obj), "step": "edit",
     }
     if not may(user, Action.MANAGE_PLAN, inspection=inspection):
-        context["refusal"] = forbidden(Action.MANAGE_PLAN).args[0]
+        context["refusal"] = str(forbidden(Action.MANAGE_PLAN))
         return _page(request, context, status=403)
     refusal = correction_refusal(obj)
     if refusal:
@@ -164,6 +164,13 @@ def _correct(request: HtmxHttpRequest, pk: int, kind: Kind) -> HttpResponse:
         context["form"] = _form(kind, obj, approved)
         return _page(request, context)
 
+    return _submit(request, kind, obj, approved, context)
+
+
+def _submit(
+    request: HtmxHttpRequest, kind: Kind, obj: Any, approved: bool, context: dict[str, Any]
+) -> HttpResponse:
+    """A posted step: back to editing, the list of changes, or saving."""
     form = _form(kind, obj, approved, request.POST)
     context["form"] = form
     step = request.POST.get("step", "preview")
@@ -177,19 +184,13 @@ def _correct(request: HtmxHttpRequest, pk: int, kind: Kind) -> HttpResponse:
                        no_changes=not changes)
         return _page(request, context)
     try:
-        kind.service(**{kind.argument: obj}, actor=user, **form.service_values())
+        kind.service(**{kind.argument: obj}, actor=request.user, **form.service_values())
     except PermissionDenied as exc:
         context["refusal"] = str(exc)
         return _page(request, context, status=403)
     except ValidationError as exc:
         if not hasattr(exc, "error_dict") and set(exc.messages) & STALE:
-            fresh: Any = correction_target(user=user, model=kind.model, pk=pk)
-            if fresh is None:
-                raise Http404 from exc
-            form = _form(kind, fresh, approved, form.relock(request.POST))
-            form.is_valid()
-            context.update(form=form, conflict=exc.messages[0], current=form.current_values())
-            return _page(request, context, status=409)
+            return _conflict(request, kind, obj.pk, approved, form, exc, context)
         _add_errors(form, exc)
         # Only the reason missing: stay on the confirmation, where the reason is asked.
         only_reason = set(form.errors) == {"reason"}
@@ -203,6 +204,21 @@ def _correct(request: HtmxHttpRequest, pk: int, kind: Kind) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return HttpResponseRedirect(target)
+
+
+def _conflict(
+    request: HtmxHttpRequest, kind: Kind, pk: int, approved: bool, form: CorrectionForm,
+    exc: ValidationError, context: dict[str, Any],
+) -> HttpResponse:
+    """Someone saved in between: the message, the values stored now, and the form as typed
+    carrying the current lock, so that saving again is a knowing decision."""
+    fresh: Any = correction_target(user=request.user, model=kind.model, pk=pk)
+    if fresh is None:
+        raise Http404 from exc
+    form = _form(kind, fresh, approved, form.relock(request.POST))
+    form.is_valid()
+    context.update(form=form, conflict=exc.messages[0], current=form.current_values())
+    return _page(request, context, status=409)
 
 
 ASPECT = Kind(Aspect, AspectForm, aspect_update, "aspect", gettext_lazy("方面"), "ledger:aspect-detail")
