@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -23,17 +25,25 @@ PLAN_CHANGED_SINCE_REVISION = "措施在最近一次修订后又有改动，请�
 
 
 def _new_revision(
-    plan: RectificationPlan, *, reason: str, actor: User | None
+    plan: RectificationPlan,
+    *,
+    reason: str,
+    actor: User | None,
+    since: dict[str, Any] | None = None,
 ) -> PlanRevision:
+    """The next revision: the plan as it is now, and its diff against `since` (default:
+    the last revision's snapshot)."""
     last = plan.revisions.order_by("-number").first()
     snapshot = normalised(plan_snapshot(plan.inspection))
+    if since is None and last is not None:
+        since = last.snapshot
     revision = PlanRevision(
         plan=plan,
         number=(last.number + 1) if last else 1,
         author=actor,
         reason=reason.strip(),
         snapshot=snapshot,
-        diff=plan_diff(last.snapshot if last else None, snapshot),
+        diff=plan_diff(since, snapshot),
     )
     revision.full_clean()
     revision.save()
@@ -107,6 +117,22 @@ def plan_approve(*, plan: RectificationPlan, actor: User) -> RectificationPlan:
         after={**field_values(plan, PLAN_AUDIT_FIELDS), "revision": last.number},
     )
     return plan
+
+
+def correction_revision_create(
+    *, plan: RectificationPlan, before: dict[str, Any], reason: str, actor: User
+) -> PlanRevision:
+    """Record one correction of an approved plan as a revision of its own.
+
+    The snapshot is the whole plan as it now stands; the diff is taken against `before`
+    (the snapshot the correction service took just before its change), so it says what
+    this correction changed and nothing that moved otherwise since the last revision (an
+    approved extension moves a deadline without a revision). The caller has checked the
+    permission and holds the plan's row lock.
+    """
+    if plan.state != PlanState.APPROVED:
+        raise ValueError("a correction revision is for an approved plan")
+    return _new_revision(plan, reason=reason, actor=actor, since=normalised(before))
 
 
 def plan_is_approved(inspection_id: int) -> bool:

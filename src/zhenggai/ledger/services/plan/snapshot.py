@@ -7,7 +7,7 @@ from typing import Any
 
 from zhenggai.accounts.models import Organisation, Person
 from zhenggai.ledger.choices import FindingScope, Urgency
-from zhenggai.ledger.models import Finding, Inspection, Measure
+from zhenggai.ledger.models import Aspect, Finding, Inspection, Measure, Problem
 
 #: Field labels used in the revision diff (the ledger's column names).
 MEASURE_FIELD_LABELS: dict[str, str] = {
@@ -21,6 +21,11 @@ MEASURE_FIELD_LABELS: dict[str, str] = {
     "urgency": "整改时限类型",
     "deadline": "整改时限",
 }
+#: Labels of the findings tree's corrected texts in the diff.
+ASPECT_TITLE = "方面标题"
+PROBLEM_TITLE = "问题标题"
+FINDING_TEXT = "问题表述"
+FINDING_LABEL = "引导语"
 NO_CHANGE = "与上一版相比无变化"
 EMPTY = "（空）"
 
@@ -30,10 +35,11 @@ def _name(obj: Organisation | Person | None) -> str:
 
 
 def plan_snapshot(inspection: Inspection) -> dict[str, Any]:
-    """The plan's content as JSON-ready data: every measure and every finding's scope.
+    """The plan's content as JSON-ready data: every measure, the findings tree's titles and
+    texts (corrections after approval are revisions too), every finding's scope.
 
-    Three queries whatever the size (measures with their people and units; co-units and
-    finding links prefetched; findings with concerned units prefetched).
+    Six queries whatever the size (aspects; problems; measures with their people and
+    units; co-units and finding links prefetched; findings with concerned units prefetched).
     """
     measures = (
         Measure.objects.filter(inspection=inspection)
@@ -46,7 +52,13 @@ def plan_snapshot(inspection: Inspection) -> dict[str, Any]:
         .prefetch_related("concerned_units")
         .order_by("problem__sort_order", "sort_order", "id")
     )
+    aspects = Aspect.objects.filter(inspection=inspection).order_by("sort_order", "id")
+    problems = Problem.objects.filter(inspection=inspection).order_by(
+        "aspect__sort_order", "sort_order", "id"
+    )
     return {
+        "aspects": [{"id": a["id"], "title": a["title"]} for a in aspects.values("id", "title")],
+        "problems": [{"id": p["id"], "title": p["title"]} for p in problems.values("id", "title")],
         "measures": [
             {
                 "id": m.pk,
@@ -66,6 +78,7 @@ def plan_snapshot(inspection: Inspection) -> dict[str, Any]:
         "findings": [
             {
                 "id": f.pk,
+                "label": f.label,
                 "text": f.text,
                 "scope": f.scope,
                 "concerned_units": sorted(u.name for u in f.concerned_units.all()),
@@ -125,7 +138,40 @@ def plan_diff(previous: dict[str, Any] | None, current: dict[str, Any]) -> str:
             scope = FindingScope(f["scope"]).label
             units = "、".join(f["concerned_units"]) or EMPTY
             lines.append(f"问题“{_short(f['text'])}”改为{scope}，涉及单位：{units}")
+    lines += _tree_lines(previous, current)
     return "\n".join(lines) or NO_CHANGE
+
+
+#: The findings tree's corrected texts: (snapshot key, what the line calls the item,
+#: the key the line names it by, ((field, label), …)).
+_TREE_TEXTS: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("aspects", "方面", "title", (("title", ASPECT_TITLE),)),
+    ("problems", "问题", "title", (("title", PROBLEM_TITLE),)),
+    ("findings", "具体问题", "text", (("text", FINDING_TEXT), ("label", FINDING_LABEL))),
+)
+
+
+def _tree_lines(previous: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """Corrected titles and texts of the findings tree, one line per item.
+
+    An item or field the previous snapshot lacks (a revision saved before the tree was
+    part of the snapshot) is no change: nothing is known about what it was.
+    """
+    lines: list[str] = []
+    for key, noun, name_by, fields in _TREE_TEXTS:
+        old_items = {item["id"]: item for item in previous.get(key, [])}
+        for item in current.get(key, []):
+            old = old_items.get(item["id"])
+            if old is None:
+                continue
+            changes = [
+                f"{label}由“{_shown(field, old[field])}”改为“{_shown(field, item.get(field))}”"
+                for field, label in fields
+                if field in old and old[field] != item.get(field)
+            ]
+            if changes:
+                lines.append(f"修改{noun}“{_short(old[name_by]) or EMPTY}”：" + "；".join(changes))
+    return lines
 
 
 def normalised(snapshot: dict[str, Any]) -> Any:

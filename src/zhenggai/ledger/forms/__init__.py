@@ -1,0 +1,1 @@
+"""The ledger's forms, one module per area of its pages."""
