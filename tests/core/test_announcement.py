@@ -200,11 +200,14 @@ def test_a_provincial_inspection_is_a_xunshi(seed_facts) -> None:
 
 
 def test_title_and_deployer() -> None:
-    facts = AnnouncementFacts(issuer="中共某县住房和城乡建设局党组", issue_date=dt.date(2026, 1, 5),
-                              figures=FIGURES, group="县委第三巡察组")
-    assert announcement_title(facts) == "中共某县住房和城乡建设局党组关于县委第三巡察组巡察反馈意见整改情况的通报"
+    facts = AnnouncementFacts(issuer="中共某局党组", issue_date=dt.date(2026, 1, 5),
+                              figures=FIGURES, group="市委第一巡察组")
+    # Two title lines hold the group; when they would not, the title leaves it out.
+    assert announcement_title(facts) == "中共某局党组关于市委第一巡察组巡察反馈意见整改情况的通报"
+    longer = replace(facts, issuer="中共某县住房和城乡建设局党组")
+    assert announcement_title(longer) == "中共某县住房和城乡建设局党组关于巡察整改情况的通报"
     long_issuer = replace(facts, issuer="中共" + "某" * 40 + "委员会")
-    assert announcement_title(long_issuer) == "关于县委第三巡察组巡察反馈意见整改情况的通报"
+    assert announcement_title(long_issuer) == "关于市委第一巡察组巡察反馈意见整改情况的通报"
     assert deployer_of("区委第二巡察组") == "区委"
     assert deployer_of("市委第十巡察组") == "市委"
     assert deployer_of("专项巡察组") == ""

@@ -65,7 +65,7 @@ def _edit(announcement: Announcement, people: People, old: str, new: str) -> Ann
 def test_generating_again_is_a_new_revision_of_the_draft(ledger: Inspection, people: People) -> None:
     first = draft(ledger, people)
     assert (first.version, first.revision, first.state) == (1, 1, S.DRAFT)
-    assert first.title == "中共示范区城市管理局委员会关于区委第二巡察组巡察反馈意见整改情况的通报"
+    assert first.title == "中共示范区城市管理局委员会关于巡察整改情况的通报"
     edited = _edit(first, people, "欢迎广大干部群众", "诚挚欢迎广大干部群众")
     announcement_set_masks(announcement=edited, names=["执法大队"], actor=people.office)
     again = announcement_generate(inspection=ledger, actor=people.office)

@@ -41,6 +41,7 @@ from zhenggai.core.document import (
     Source,
 )
 from zhenggai.core.numerals import int_to_cn
+from zhenggai.core.official_document import title_lines
 
 MeasureStatus = Literal["open", "closed", "watching"]
 
@@ -125,13 +126,19 @@ class AnnouncementFacts:
 
 
 def announcement_title(facts: AnnouncementFacts) -> str:
-    """"<issuer>关于<group>巡察反馈意见整改情况的通报", shortened when too long to be a title."""
+    """The title: "<issuer>关于<group>巡察反馈意见整改情况的通报" when it sits on two title
+    lines, else shorter ("<issuer>关于巡察整改情况的通报"): a third line would leave the
+    title's lines uneven, and the opening paragraph names the group anyway."""
     if facts.title:
         return facts.title
     word = word_of(facts.level)
-    about = f"关于{facts.group}{word}反馈意见整改情况的通报"
-    for title in (f"{facts.issuer}{about}", about, f"关于{word}整改情况的通报"):
-        if len(title) <= TITLE_MAX:
+    candidates = [
+        f"{facts.issuer}关于{facts.group}{word}反馈意见整改情况的通报" if facts.group else "",
+        f"{facts.issuer}关于{word}整改情况的通报",
+        f"关于{facts.group}{word}反馈意见整改情况的通报" if facts.group else "",
+    ]
+    for title in candidates:
+        if title and len(title) <= TITLE_MAX and len(title_lines(title)) <= 2:
             return title
     return f"关于{word}整改情况的通报"
 
