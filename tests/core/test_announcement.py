@@ -177,7 +177,7 @@ def test_the_leading_group_is_named_by_position_not_by_person(seed_facts) -> Non
     group = LeadingGroupFacts(leader_position="党委书记、局长", deputies=3, members=7, has_office=True)
     text = render_text(compose(replace(seed_facts, leading_group=group, has_plan=True)))
     assert (
-        "成立以党委书记、局长任组长、班子成员任副组长、各责任单位主要负责人为成员的巡察整改工作领导小组，"
+        "成立以党委书记、局长任组长，班子成员任副组长，各责任单位主要负责人为成员的巡察整改工作领导小组，"
         "下设办公室负责日常协调、督办和台账管理。"
     ) in text
     assert "制定整改方案，经广泛征求意见进行了4轮修改" in text

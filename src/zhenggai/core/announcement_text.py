@@ -163,12 +163,13 @@ def organisation_section(facts: AnnouncementFacts, *, with_aspects: bool, order:
     if group is not None and (group.leader_position or group.deputies or group.members):
         roles = []
         if group.leader_position:
-            roles.append(f"以{group.leader_position}任组长")
+            roles.append(f"{group.leader_position}任组长")
         if group.deputies:
-            roles.append(("以" if not roles else "") + "班子成员任副组长")
+            roles.append("班子成员任副组长")
         if group.members:
-            roles.append(("以" if not roles else "") + "各责任单位主要负责人为成员")
-        lead = f"成立{'、'.join(roles)}的{word}整改工作领导小组"
+            roles.append("各责任单位主要负责人为成员")
+        # Clauses apart by "，": a position may hold "、" itself ("党组书记、局长").
+        lead = f"成立以{'，'.join(roles)}的{word}整改工作领导小组"
         lead += "，下设办公室负责日常协调、督办和台账管理。" if group.has_office else "。"
     found, state = _figure_sentences(facts, with_aspects)
     return Section(
