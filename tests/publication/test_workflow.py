@@ -50,6 +50,7 @@ from zhenggai.publication.services import (
     exceptions_checklist_answer,
     figure_override_record,
 )
+from zhenggai.records.selectors import live_figures
 
 pytestmark = pytest.mark.django_db
 S = AnnouncementState
@@ -118,6 +119,8 @@ def test_the_figure_check_blocks_approval_until_the_reason_is_written(
     assert rows["measures"].status == "overridden" and rows["measures"].override.reason == reason
     approved_version = announcement_approve(announcement=announcement, actor=people.leader)
     assert approved_version.state == S.APPROVED
+    # The whole ledger as the approval saw it, stated or not.
+    assert approved_version.figures["live"] == live_figures(inspection=ledger)
     checked = {row["key"]: row for row in approved_version.figures["checked"]}
     assert checked["measures"] == {
         "key": "measures", "stated": 7, "live": 4, "status": "overridden", "reason": reason

@@ -17,7 +17,7 @@ from zhenggai import clock
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.writes import audited_change, audited_create
-from zhenggai.core.figure_check import mismatch_summary
+from zhenggai.core.figure_check import check_figures, mismatch_summary
 from zhenggai.core.masking import mask_text, masked_count
 from zhenggai.ledger.models import Inspection
 from zhenggai.publication.choices import (
@@ -27,9 +27,10 @@ from zhenggai.publication.choices import (
     Visibility,
 )
 from zhenggai.publication.models import Announcement, PublicEdition
-from zhenggai.publication.selectors.versions import current_checklist, figure_rows
+from zhenggai.publication.selectors.versions import current_checklist, overrides_of
 from zhenggai.publication.services.common import AUDIT_FIELDS, checked_document, expect_state, lock
 from zhenggai.publication.services.drafts import add_revision, generated_text
+from zhenggai.records.selectors import live_figures
 
 S = AnnouncementState
 
@@ -110,7 +111,8 @@ def announcement_approve(*, announcement: Announcement, actor: User) -> Announce
     require(actor, Action.APPROVE_ANNOUNCEMENT, inspection=announcement.inspection)
     announcement = lock(announcement)
     expect_state(announcement, (S.SUBMITTED,), "审定")
-    rows = figure_rows(announcement, checked_document(announcement.body))
+    live = live_figures(inspection=announcement.inspection)
+    rows = check_figures(checked_document(announcement.body), live, overrides_of(announcement))
     if any(row.blocks for row in rows):
         raise ValidationError(FIGURES_MISMATCH.format(details=mismatch_summary(rows)))
     public = _checked_public(announcement) if announcement.visibility == Visibility.PUBLIC else None
@@ -119,7 +121,7 @@ def announcement_approve(*, announcement: Announcement, actor: User) -> Announce
         announcement.approved_by = actor
         announcement.approved_at = clock.now()
         announcement.figures = {
-            "live": {row.key: row.live for row in rows if row.live is not None},
+            "live": live,
             "checked": [
                 {
                     "key": row.key,
