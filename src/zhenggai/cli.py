@@ -125,12 +125,17 @@ def django_main(argv: list[str]) -> int:
     return EXIT_OK
 
 
+def _names_inspection(args: Sequence[str]) -> bool:
+    """`render --inspection ID` (or `--inspection=ID`) reads the database: Django's side."""
+    return any(a == "--inspection" or a.startswith("--inspection=") for a in args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] == "parse":
             return parse_main(args[1:])
-        if args and args[0] == "render" and "--inspection" not in args:
+        if args and args[0] == "render" and not _names_inspection(args):
             return render_file_main(args[1:])
         return django_main(args)
     except KeyboardInterrupt:

@@ -27,7 +27,9 @@ def announcement(inspection: Inspection, version: int = 1, **kwargs: object) -> 
 
 def test_announcement_versions_are_unique_per_inspection() -> None:
     inspection = InspectionFactory()
-    announcement(inspection, 1)
+    now = timezone.now()
+    announcement(inspection, 1, state=AnnouncementState.PUBLISHED, submitted_at=now,
+                 approved_at=now, published_at=now)
     announcement(inspection, 2)
     announcement(InspectionFactory(), 1)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -47,24 +49,52 @@ def test_published_announcement_has_a_publication_time() -> None:
         pytest.raises(IntegrityError, match="publication_announcement_published_has_time"),
         transaction.atomic(),
     ):
-        announcement(InspectionFactory(), state=AnnouncementState.PUBLISHED)
+        announcement(
+            InspectionFactory(), state=AnnouncementState.PUBLISHED,
+            submitted_at=timezone.now(), approved_at=timezone.now(),
+        )
+    now = timezone.now()
     published = announcement(
-        InspectionFactory(), state=AnnouncementState.PUBLISHED, published_at=timezone.now()
+        InspectionFactory(), state=AnnouncementState.PUBLISHED, published_at=now,
+        submitted_at=now, approved_at=now,
     )
     assert str(published).endswith("（第1版）")
 
 
-def test_withdrawn_announcement_has_a_withdrawal_time() -> None:
+@pytest.mark.parametrize(
+    ("state", "constraint"),
+    [
+        (AnnouncementState.SUBMITTED, "publication_announcement_submitted_has_time"),
+        (AnnouncementState.APPROVED, "publication_announcement_approved_has_time"),
+    ],
+)
+def test_each_state_has_its_milestone_time(state: str, constraint: str) -> None:
+    # Every earlier milestone is there; only this state's own is missing.
+    times = {"submitted_at": timezone.now()} if state == AnnouncementState.APPROVED else {}
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        announcement(InspectionFactory(), state=state, **times)
+
+
+def test_a_correction_says_why() -> None:
+    inspection = InspectionFactory()
+    now = timezone.now()
+    first = announcement(
+        inspection, state=AnnouncementState.PUBLISHED, submitted_at=now, approved_at=now,
+        published_at=now,
+    )
     with (
-        pytest.raises(IntegrityError, match="publication_announcement_withdrawn_has_time"),
+        pytest.raises(IntegrityError, match="publication_announcement_correction_has_note"),
         transaction.atomic(),
     ):
-        announcement(InspectionFactory(), state=AnnouncementState.WITHDRAWN)
+        announcement(inspection, 2, correction_of=first)
+    assert announcement(inspection, 2, correction_of=first, correction_note="更正笔误").version == 2
 
 
 def test_answered_feedback_has_a_reply_time() -> None:
+    now = timezone.now()
     published = announcement(
-        InspectionFactory(), state=AnnouncementState.PUBLISHED, published_at=timezone.now()
+        InspectionFactory(), state=AnnouncementState.PUBLISHED, published_at=now,
+        submitted_at=now, approved_at=now,
     )
     feedback = PublicFeedback.objects.create(
         announcement=published,

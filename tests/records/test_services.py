@@ -255,6 +255,14 @@ def test_live_figures_are_computed_from_the_ledger_and_records(
         "closed_findings": 1,
         "measures": 3,
         "closed_measures": 1,
+        "watching_measures": 1,
+        "immediate_measures": 0,
+        "long_term_measures": 0,
+        # Each problem has one finding with one measure: the closed and the watched one
+        # are completed, the watched one continues (持续整改).
+        "completed_problems": 2,
+        "continuing_problems": 1,
+        "plan_revisions": 0,
         "institutions": 2,
         "accountable_people": 2,
         "activities": 2,

@@ -48,6 +48,8 @@ class Action(StrEnum):
     RECORD_ACCOUNTABILITY = "record_accountability"
     RECORD_ACTIVITY = "record_activity"
     EVALUATE = "evaluate"
+    DRAFT_ANNOUNCEMENT = "draft_announcement"  # generate, edit and submit an announcement
+    APPROVE_ANNOUNCEMENT = "approve_announcement"  # the leader's own: approve a version
     PUBLISH = "publish"
     HANDLE_PUBLIC_FEEDBACK = "handle_public_feedback"
     MANAGE_USERS = "manage_users"
@@ -61,11 +63,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OFFICE: frozenset({
         A.VIEW, A.IMPORT, A.MANAGE_PLAN, A.REQUEST_EXTENSION, A.REVIEW_CLOSE_OUT, A.ACCEPT,
         A.ACCEPT_EXPLANATION, A.URGE, A.RECORD_INSTITUTION, A.RECORD_ACTIVITY, A.PUBLISH,
-        A.HANDLE_PUBLIC_FEEDBACK, A.SUBMIT_FORMAL_REPORT, A.CHECK_IN,
+        A.HANDLE_PUBLIC_FEEDBACK, A.SUBMIT_FORMAL_REPORT, A.CHECK_IN, A.DRAFT_ANNOUNCEMENT,
     }),
     Role.LEADER: frozenset({
         A.VIEW, A.APPROVE_PLAN, A.APPROVE_EXTENSION, A.APPROVE_KEY_CLOSE_OUT,
-        A.ACCEPT_EXPLANATION, A.PUBLISH, A.VIEW_ACCOUNTABILITY,
+        A.ACCEPT_EXPLANATION, A.PUBLISH, A.VIEW_ACCOUNTABILITY, A.APPROVE_ANNOUNCEMENT,
     }),
     Role.UNIT: frozenset({
         A.VIEW, A.REPORT_PROGRESS, A.REQUEST_CLOSE_OUT, A.REQUEST_EXTENSION, A.CHECK_IN,
@@ -106,6 +108,7 @@ ACTION_LABELS = {
     A.MANAGE_HOLIDAYS: "维护节假日",
     A.SUBMIT_FORMAL_REPORT: "报送正式报告", A.REVIEW_FORMAL_REPORT: "审核正式报告",
     A.CHECK_IN: "登记跟踪检查",
+    A.DRAFT_ANNOUNCEMENT: "起草整改情况通报", A.APPROVE_ANNOUNCEMENT: "审定整改情况通报",
 }
 
 

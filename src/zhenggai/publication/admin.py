@@ -1,17 +1,31 @@
 """Admin for announcements and public feedback: view-only, the publication services
-(approval, publishing, handling feedback) make every change (audit/admin_mixins.py)."""
+(drafting, review, approval, publishing, handling feedback) make every change
+(audit/admin_mixins.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from zhenggai.audit.admin_mixins import ViewOnlyInlineMixin, WorkflowModelAdmin
-from zhenggai.publication.models import Announcement, PublicFeedback
+from zhenggai.publication.models import (
+    Announcement,
+    AnnouncementRevision,
+    ExceptionsChecklist,
+    FigureOverride,
+    PublicEdition,
+    PublicFeedback,
+)
 
 
 class PublicFeedbackInline(ViewOnlyInlineMixin, admin.TabularInline):
     model = PublicFeedback
     fields = ["submitted_at", "body", "state", "handler", "replied_at"]
+    show_change_link = True
+
+
+class RevisionInline(ViewOnlyInlineMixin, admin.TabularInline):
+    model = AnnouncementRevision
+    fields = ["number", "note", "author", "created_at"]
     show_change_link = True
 
 
@@ -21,7 +35,31 @@ class AnnouncementAdmin(WorkflowModelAdmin):
     list_filter = ["state", "visibility"]
     search_fields = ["title", "body"]
     list_select_related = ["inspection"]
-    inlines = [PublicFeedbackInline]
+    inlines = [RevisionInline, PublicFeedbackInline]
+
+
+@admin.register(AnnouncementRevision)
+class AnnouncementRevisionAdmin(WorkflowModelAdmin):
+    list_display = ["announcement", "number", "note", "author", "created_at"]
+    list_select_related = ["announcement", "author"]
+
+
+@admin.register(FigureOverride)
+class FigureOverrideAdmin(WorkflowModelAdmin):
+    list_display = ["announcement", "key", "stated", "live", "author", "created_at"]
+    list_select_related = ["announcement", "author"]
+
+
+@admin.register(ExceptionsChecklist)
+class ExceptionsChecklistAdmin(WorkflowModelAdmin):
+    list_display = ["announcement", "revision", "answered_by", "answered_at"]
+    list_select_related = ["announcement", "answered_by"]
+
+
+@admin.register(PublicEdition)
+class PublicEditionAdmin(WorkflowModelAdmin):
+    list_display = ["title", "version", "inspection", "masked_places", "published_at"]
+    list_select_related = ["inspection"]
 
 
 @admin.register(PublicFeedback)

@@ -9,13 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, Model, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import Action, require
-from zhenggai.ledger.choices import FindingState, MeasureState
-from zhenggai.ledger.models import Aspect, Finding, Inspection, Measure, Problem
+from zhenggai.ledger.choices import FindingState, MeasureState, Urgency
+from zhenggai.ledger.models import (
+    Aspect,
+    Finding,
+    Inspection,
+    Measure,
+    MeasureFinding,
+    PlanRevision,
+    Problem,
+)
 from zhenggai.records.models import Accountability, Activity, Institution
 
 #: The keys of `live_figures`, in the order an announcement states them.
@@ -26,23 +44,48 @@ FIGURE_KEYS = (
     "closed_findings",
     "measures",
     "closed_measures",
+    "watching_measures",
+    "immediate_measures",
+    "long_term_measures",
+    "completed_problems",
+    "continuing_problems",
+    "plan_revisions",
     "institutions",
     "accountable_people",
     "activities",
     "activity_participants",
 )
 
+#: A measure whose work is done: closed, or kept under watch (长期坚持, 持续整改).
+MEASURE_DONE = (MeasureState.CLOSED, MeasureState.WATCHING)
 
-def _scalar(model: type[Model], aggregate: Any, **filters: Any) -> Coalesce:
-    """`(SELECT aggregate FROM model WHERE inspection_id = outer.id AND filters)`, 0 if none."""
+
+def _scalar(
+    model: type[Model], aggregate: Any, *conditions: Any, via: str = "inspection",
+    **filters: Any,
+) -> Coalesce:
+    """`(SELECT aggregate FROM model WHERE <via> = outer.id AND conditions)`, 0 if none."""
     inner = (
-        model._default_manager.filter(inspection=OuterRef("pk"), **filters)
+        model._default_manager.filter(*conditions, **{via: OuterRef("pk")}, **filters)
         .order_by()
-        .values("inspection")
+        .values(via)
         .annotate(v=aggregate)
         .values("v")
     )
     return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+
+def _problem_measures(**filters: Any) -> Exists:
+    """Whether the (outer) problem has a measure, through any finding link, with `filters`."""
+    return Exists(MeasureFinding.objects.filter(finding__problem=OuterRef("pk"), **filters))
+
+
+def _problem_has_open_measure() -> Exists:
+    return Exists(
+        MeasureFinding.objects.filter(finding__problem=OuterRef("pk")).exclude(
+            measure__state__in=MEASURE_DONE
+        )
+    )
 
 
 def live_figures(*, inspection: Inspection) -> dict[str, int]:
@@ -52,6 +95,12 @@ def live_figures(*, inspection: Inspection) -> dict[str, int]:
     still counts as open, as everywhere in the ledger (GLOSSARY). `accountable_people`
     counts distinct names: one person held to account in two forms (诫勉谈话 and 党纪处分)
     is one person in "问责2人".
+
+    A problem is *completed* (what "12个问题均得到有效整改" counts) when it has measures and
+    each is closed or, for long-term work, under watch; `continuing_problems` are the
+    completed ones with a measure under watch — the announcement says 持续整改 for those.
+    A problem answered only by explanations has no measure and is not counted completed.
+    `plan_revisions` counts the plan's revisions after the first ("进行了4轮修改").
     """
     annotations = {
         "aspects": _scalar(Aspect, Count("pk")),
@@ -60,6 +109,21 @@ def live_figures(*, inspection: Inspection) -> dict[str, int]:
         "closed_findings": _scalar(Finding, Count("pk"), state=FindingState.CLOSED),
         "measures": _scalar(Measure, Count("pk")),
         "closed_measures": _scalar(Measure, Count("pk"), state=MeasureState.CLOSED),
+        "watching_measures": _scalar(Measure, Count("pk"), state=MeasureState.WATCHING),
+        "immediate_measures": _scalar(Measure, Count("pk"), urgency=Urgency.IMMEDIATE),
+        "long_term_measures": _scalar(Measure, Count("pk"), urgency=Urgency.LONG_TERM),
+        "completed_problems": _scalar(
+            Problem, Count("pk"), _problem_measures(), ~_problem_has_open_measure()
+        ),
+        "continuing_problems": _scalar(
+            Problem,
+            Count("pk"),
+            _problem_measures(measure__state=MeasureState.WATCHING),
+            ~_problem_has_open_measure(),
+        ),
+        "plan_revisions": _scalar(
+            PlanRevision, Count("pk"), via="plan__inspection", number__gt=1
+        ),
         "institutions": _scalar(Institution, Count("pk")),
         "accountable_people": _scalar(Accountability, Count("person_name", distinct=True)),
         "activities": _scalar(Activity, Count("pk")),
