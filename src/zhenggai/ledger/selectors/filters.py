@@ -1,0 +1,275 @@
+"""The ledger's filters as one value: the ledger page, its Excel export, the dashboard's
+cards and the homes' queues all count and list through `filtered_measures`, so a card's
+number is by construction the row count of the list it links to.
+
+A `LedgerQuery` is read from and written to a URL query string (`from_querydict`,
+`to_querystring`); unknown or malformed values are collected as Chinese errors beside the
+field instead of being silently dropped (the page shows them; the count never pretends).
+
+Signals are computed on read (`signals_view`), never stored; to filter on them in SQL this
+module turns "yellow within N working days" into a date bound per threshold N: the
+working-day count from today is monotonic in the deadline, so "at most N working days left"
+is "deadline on or before the last date with N working days left". One query reads the
+thresholds of the inspections in question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhenggai import clock
+from zhenggai.accounts.models import User
+from zhenggai.core.signals import Signal
+from zhenggai.core.workdays import WorkdayCalendar
+from zhenggai.ledger.choices import MeasureState, Urgency
+from zhenggai.ledger.models import Assignment, Inspection, Measure, MeasureFinding, ProgressReport
+from zhenggai.ledger.selectors.scope import visible_measures
+from zhenggai.workdays.selectors import workday_calendar
+
+#: States that carry no signal (closed, or closed with continued watch).
+_NO_SIGNAL_STATES = (MeasureState.CLOSED.value, MeasureState.WATCHING.value)
+#: States in which a measure is expected to report progress (整改中的措施).
+STALLABLE_STATES = (MeasureState.IN_PROGRESS.value, MeasureState.RETURNED.value)
+#: How far a bound is searched (a threshold is a few dozen working days at most).
+_MAX_SCAN_DAYS = 800
+
+_INT_FIELDS = ("inspection", "aspect", "unit", "leader", "person")
+_MULTI_FIELDS = {
+    "state": {s.value for s in MeasureState},
+    "signal": {s.value for s in Signal},
+}
+
+
+@dataclass(frozen=True)
+class LedgerQuery:
+    """What the ledger shows: every field None/empty means "any"."""
+
+    inspection: int | None = None
+    aspect: int | None = None
+    unit: int | None = None
+    leader: int | None = None
+    person: int | None = None
+    state: tuple[str, ...] = ()
+    signal: tuple[str, ...] = ()
+    urgency: str | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    stalled: bool = False
+    #: Field name → Chinese error, for values that could not be read (not part of equality).
+    errors: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # One order for the multi-valued fields, so equal filters compare and link equal.
+        for name in ("state", "signal"):
+            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+
+    @classmethod
+    def from_querydict(cls, data: QueryDict | Mapping[str, Any]) -> LedgerQuery:
+        """Read a query string; bad values are left out and reported in `errors`."""
+        get_list = data.getlist if isinstance(data, QueryDict) else _listify(data)
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for name in _INT_FIELDS:
+            raw = (get_list(name) or [""])[-1].strip()
+            if raw:
+                if raw.isdigit() and 0 < int(raw) < 2**63:
+                    values[name] = int(raw)
+                else:
+                    errors[name] = _("不是有效的编号：%(value)s") % {"value": raw[:40]}
+        for name, allowed in _MULTI_FIELDS.items():
+            picked = [v for v in get_list(name) if v]
+            bad = [v for v in picked if v not in allowed]
+            if bad:
+                errors[name] = _("未知的选项：%(value)s") % {"value": "、".join(bad)[:60]}
+            values[name] = tuple(sorted({v for v in picked if v in allowed}))
+        urgency = (get_list("urgency") or [""])[-1]
+        if urgency:
+            if urgency in Urgency.values:
+                values["urgency"] = urgency
+            else:
+                errors["urgency"] = _("未知的时限类型：%(value)s") % {"value": urgency[:40]}
+        for name in ("due_from", "due_to"):
+            raw = (get_list(name) or [""])[-1].strip()
+            if raw:
+                try:
+                    values[name] = dt.date.fromisoformat(raw)
+                except ValueError:
+                    errors[name] = _("日期格式应为 年-月-日，如 2026-03-31")
+        values["stalled"] = (get_list("stalled") or [""])[-1] in {"1", "true", "on"}
+        return cls(**values, errors=errors)
+
+    def to_querystring(self) -> str:
+        """The query string that `from_querydict` reads back to this value."""
+        q = QueryDict(mutable=True)
+        for f in fields(self):
+            if f.name == "errors":
+                continue
+            value = getattr(self, f.name)
+            if value in (None, (), False):
+                continue
+            if isinstance(value, tuple):
+                q.setlist(f.name, list(value))
+            elif value is True:
+                q[f.name] = "1"
+            elif isinstance(value, dt.date):
+                q[f.name] = value.isoformat()
+            else:
+                q[f.name] = str(value)
+        return q.urlencode()
+
+    def with_(self, **changes: Any) -> LedgerQuery:
+        """A copy with some fields changed (for links from a card or a chart)."""
+        return replace(self, errors={}, **changes)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.to_querystring()
+
+
+def _listify(data: Mapping[str, Any]) -> Any:
+    def get_list(name: str) -> list[str]:
+        value = data.get(name)
+        if value is None:
+            return []
+        if isinstance(value, list | tuple):
+            return [str(v) for v in value]
+        return [str(value)]
+
+    return get_list
+
+
+def _last_date_within(today: dt.date, n: int, calendar: WorkdayCalendar) -> dt.date:
+    """The last date d >= today with working_days_between(today, d) <= n."""
+    d = today
+    for _i in range(_MAX_SCAN_DAYS):
+        nxt = d + dt.timedelta(days=1)
+        if calendar.working_days_between(today, nxt) > n:
+            return d
+        d = nxt
+    return d
+
+
+def _first_date_of_window(today: dt.date, n: int, calendar: WorkdayCalendar) -> dt.date:
+    """The earliest date c such that [c, today] holds at most n working days: a measure
+    whose last report is older than c has gone n working days without one."""
+    c = today
+    for _i in range(_MAX_SCAN_DAYS):
+        prev = c - dt.timedelta(days=1)
+        if calendar.working_days_between(prev, today) > n:
+            return c
+        c = prev
+    return c
+
+
+def _thresholds(query: LedgerQuery, attr: str) -> dict[int, list[int]]:
+    """{threshold: [inspection ids]} for the inspections `query` may touch (one query)."""
+    inspections = Inspection.objects.all()
+    if query.inspection is not None:
+        inspections = inspections.filter(pk=query.inspection)
+    out: dict[int, list[int]] = defaultdict(list)
+    for pk, n in inspections.values_list("pk", attr):
+        out[n].append(pk)
+    return out
+
+
+def signal_q(
+    signals: tuple[str, ...],
+    query: LedgerQuery,
+    *,
+    today: dt.date,
+    calendar: WorkdayCalendar,
+) -> Q:
+    """Measures whose signal today is one of `signals` (as `signals_view.measure_signals`)."""
+    open_dated = ~Q(state__in=_NO_SIGNAL_STATES) & Q(deadline__isnull=False)
+    parts = Q(pk__in=[])
+    if Signal.NONE.value in signals:
+        parts |= Q(state__in=_NO_SIGNAL_STATES) | Q(deadline__isnull=True)
+    if Signal.RED.value in signals:
+        parts |= open_dated & Q(deadline__lt=today)
+    if Signal.YELLOW.value in signals or Signal.GREEN.value in signals:
+        for n, ids in _thresholds(query, "yellow_working_days").items():
+            bound = _last_date_within(today, n, calendar)
+            base = open_dated & Q(inspection_id__in=ids)
+            if Signal.YELLOW.value in signals:
+                parts |= base & Q(deadline__gte=today, deadline__lte=bound)
+            if Signal.GREEN.value in signals:
+                parts |= base & Q(deadline__gt=bound)
+    return parts
+
+
+def stalled_q(query: LedgerQuery, *, today: dt.date, calendar: WorkdayCalendar) -> Q:
+    """Measures in progress with no progress report for the inspection's
+    `stalled_working_days` (started before the window, nothing reported inside it)."""
+    parts = Q(pk__in=[])
+    for n, ids in _thresholds(query, "stalled_working_days").items():
+        start = _first_date_of_window(today, n, calendar)
+        since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+        recent = ProgressReport.objects.filter(measure_id=OuterRef("pk"), reported_at__gte=since)
+        parts |= Q(
+            ~Exists(recent), inspection_id__in=ids, state__in=STALLABLE_STATES, created_at__lt=since
+        )
+    return parts
+
+
+def ledger_filter_q(
+    query: LedgerQuery,
+    *,
+    today: dt.date | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> Q:
+    """The condition on Measure for `query` (scope not included: see `filtered_measures`)."""
+    q = Q()
+    if query.inspection is not None:
+        q &= Q(inspection_id=query.inspection)
+    if query.aspect is not None:
+        q &= Q(
+            pk__in=MeasureFinding.objects.filter(finding__problem__aspect_id=query.aspect).values(
+                "measure_id"
+            )
+        )
+    if query.unit is not None:
+        q &= Q(lead_unit_id=query.unit) | Q(
+            pk__in=Assignment.objects.filter(unit_id=query.unit).values("measure_id")
+        )
+    if query.leader is not None:
+        q &= Q(responsible_leader_id=query.leader)
+    if query.person is not None:
+        q &= Q(responsible_person_id=query.person)
+    if query.state:
+        q &= Q(state__in=query.state)
+    if query.urgency:
+        q &= Q(urgency=query.urgency)
+    if query.due_from is not None:
+        q &= Q(deadline__gte=query.due_from)
+    if query.due_to is not None:
+        q &= Q(deadline__lte=query.due_to)
+    if query.signal or query.stalled:
+        today = today or clock.today()
+        calendar = calendar or workday_calendar()
+        if query.signal:
+            q &= signal_q(query.signal, query, today=today, calendar=calendar)
+        if query.stalled:
+            q &= stalled_q(query, today=today, calendar=calendar)
+    return q
+
+
+def filtered_measures(
+    user: User | AnonymousUser,
+    query: LedgerQuery,
+    *,
+    today: dt.date | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> QuerySet[Measure]:
+    """The measures `user` may read that match `query` (unordered): the one list every
+    count, card and export of the ledger goes through."""
+    return visible_measures(user).filter(ledger_filter_q(query, today=today, calendar=calendar))
