@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from zhenggai.ledger.views import ledger_list
+
+urlpatterns = [
+    path("ledger/", ledger_list.ledger, name="ledger"),
+]

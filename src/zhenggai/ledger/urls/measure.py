@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from zhenggai.ledger.views import measure
+
+urlpatterns = [
+    path("measures/<int:pk>/", measure.measure_detail, name="measure-detail"),
+]
