@@ -33,6 +33,11 @@ CLAIM_KEYS: tuple[str, ...] = (
     "money_recovered_yuan",
     "activities",
     "plan_revisions",
+    "partially_completed_problems",
+    "uncompleted_problems",
+    "completion_rate",
+    "money_returned_yuan",
+    "losses_recovered_yuan",
 )
 
 #: The keys of `counts` that the parser can count from the tree itself.
@@ -172,6 +177,10 @@ class ClaimText:
     text: str
     approximate: bool = False
     line: int | None = None
+    #: The whole sentence the figure stands in, as written.
+    sentence: str = ""
+    #: The word that makes it approximate: 余 or 多 (at least), 近 (at most); None when exact.
+    qualifier: str | None = None
 
 
 @dataclass(frozen=True)

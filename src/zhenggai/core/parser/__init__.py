@@ -176,7 +176,8 @@ def _last_tree_line(built: object) -> int:
     for aspect in built.aspects:
         for problem in aspect.problems:
             for f in problem.findings:
-                last = max(last, f.line or 0, *(p.line or 0 for p in f.answer_parts))
+                # An answer part runs over as many lines as its text has.
+                last = max(last, f.line or 0, *((p.line or 0) + p.text.count("\n") for p in f.answer_parts))
     return last
 
 
