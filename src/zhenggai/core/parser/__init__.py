@@ -145,6 +145,7 @@ def parse_extracted(extracted: ExtractedText) -> Document:
         warnings=tuple(sorted(warnings, key=lambda w: (w.line or 0))),
         unplaced=tuple(built.unplaced),
         parser_version=PARSER_VERSION,
+        issue_date_text=date_p.text if date_p else None,
     )
 
 

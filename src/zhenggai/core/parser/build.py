@@ -214,6 +214,7 @@ def _problem(node: Node, out: Built) -> Problem:
     if lead:
         title = "\n".join([title, *lead])
     pending: list[Block] = []  # finding-label blocks waiting for their answer
+    intro: list[str] = []  # labels as written that introduce the numbered findings
     answer_blocks: list[Block] = []
 
     def flush() -> None:
@@ -224,12 +225,15 @@ def _problem(node: Node, out: Built) -> Problem:
         line: int | None
         if pending:
             label = pending[0]
-            text = "\n".join(t for b in pending for t in b.texts())
+            # A second label ("存在问题：… 具体表现：…") stays in the text, as written.
+            text = "\n".join([*label.texts(), *(b.marker + b.text() for b in pending[1:])])
             line = label.line
         else:
             label, text, line = None, node.para.rest if node.para else "", node.line
         if not text and node.children and not answer_blocks:
-            pending = []  # a bare "主要问题：" introducing numbered findings
+            # A bare "主要问题：" introducing numbered findings: the problem keeps the label.
+            intro.extend(b.marker for b in pending)
+            pending = []
             return
         findings.append((line or 0, _finding(
             no=None, text=text or title, label=label.label if label else None, marker=None,
@@ -256,7 +260,14 @@ def _problem(node: Node, out: Built) -> Problem:
     return Problem(
         no=node.no, title=title, findings=tuple(f for _, f in findings),
         marker=node.para.marker if node.para else None, line=node.line,
+        label=_label_of(intro),
     )
+
+
+def _label_of(markers: list[str]) -> str | None:
+    """"问题表现：" → "问题表现"; two bare labels in a row keep both ("主要问题 具体表现")."""
+    names = [re.sub(r"[\[\]【】:：\s]", "", m) for m in markers]
+    return " ".join(n for n in names if n) or None
 
 
 def _finding_node(node: Node, out: Built) -> Finding:
