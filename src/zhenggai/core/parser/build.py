@@ -26,6 +26,7 @@ from zhenggai.core.normalise import match_form
 from zhenggai.core.parser.outline import Block, Node
 from zhenggai.core.parser.segment import LabelKind
 from zhenggai.core.parser.split import split_measures
+from zhenggai.core.parser.twice import merge_stated_twice, same_text
 
 ANSWER_KINDS: tuple[LabelKind, ...] = ("measure", "outcome", "explanation")
 _SENTENCE_END = re.compile(r"[。;!?]")
@@ -101,7 +102,14 @@ def build(root: Node) -> Built:
         return out
 
     bearing = [n for n in tops if _has_answers(n)] or [n for n in tops if _has_findings(n)]
-    if len(bearing) == 1 and bearing[0].children and "方面" not in match_form(_title(bearing[0])):
+    # One answered top part with children holds the findings, unless it is a problem whose
+    # twin was listed before it (a one-problem document stated twice).
+    if (
+        len(bearing) == 1
+        and bearing[0].children
+        and "方面" not in match_form(_title(bearing[0]))
+        and not any(same_text(_title(n), _title(bearing[0])) for n in tops if n is not bearing[0])
+    ):
         part = bearing[0]
         out.findings_part = FindingsPart(
             no=part.no, title=_title(part), marker=part.para.marker if part.para else None,
@@ -130,6 +138,7 @@ def build(root: Node) -> Built:
         out.use(part)
     _build_tree(container, out)
     _sweep(root, out)
+    out.aspects, out.sections, out.warnings = merge_stated_twice(out.aspects, out.sections, out.warnings)
     return out
 
 
