@@ -161,3 +161,38 @@ def generate(*, seed: int = 0, aspects: int = 4, style: Style | None = None,
         lines = (head + parts + ["二、巡察反馈问题的整改落实情况"] + lines
                  + ["三、下一步工作打算", next_steps] + closing)
     return "\n".join(_p(line, style) for line in lines) + "\n", spec
+
+
+BODIES = ("区委第一巡察组", "市委第三巡察组", "县委巡察办", "区审计局")
+TARGETS = ("区教育局党组", "市生态环境局党组", "县卫生健康委员会党组", "区水务局党组")
+
+
+def generate_summary(*, seed: int = 0, full_width: bool = True) -> tuple[str, dict[str, int | float]]:
+    """A round-level progress summary: paragraphs of figures, nothing numbered.
+
+    Returns the text and the claims it states, for asserting the parse (`no_structure`).
+    """
+    rng = random.Random(seed)
+    problems = rng.randint(20, 400)
+    completed = rng.randint(problems // 2, problems - 2)
+    partial = rng.randint(1, problems - completed - 1)
+    uncompleted = problems - completed - partial
+    rate = round(completed * 100 / problems, 1)
+    measures = rng.randint(problems, problems * 3)
+    returned, recovered = rng.randint(2, 90) / 2, rng.randint(1, 40)
+    lines = [
+        "关于本轮巡察整改进展情况的通报",
+        f"根据统一部署，{rng.choice(BODIES)}对{rng.choice(TARGETS)}等{rng.randint(3, 9)}个单位开展了巡察。"
+        f"巡察反馈的{problems}个问题，完成整改{completed}个，基本完成{partial}个，未完成{uncompleted}个，总体完成率{rate}%。",
+        f"各被巡察单位针对反馈问题制定了{measures}条具体整改措施，出台{rng.randint(3, 30)}个规章制度。",
+        f"在整改过程中，清退违规资金{returned:g}万元、追回资金{recovered}万元。",
+        "下一步，将持续跟踪整改进度，对未完成的问题紧盯不放。",
+    ]
+    claims: dict[str, int | float] = {
+        "problems": problems, "completed_problems": completed,
+        "partially_completed_problems": partial, "uncompleted_problems": uncompleted,
+        "completion_rate": rate, "measures": measures,
+        "money_returned_yuan": round(returned * 10_000), "money_recovered_yuan": recovered * 10_000,
+    }
+    text = "\n".join(_p(line, Style(full_width=full_width)) for line in lines) + "\n"
+    return text, claims
