@@ -35,5 +35,10 @@ def test_tree_keys_and_types(seed_path):
 def test_warnings_and_claims_text_shapes(seed_path):
     data = parse_file(seed_path).to_dict()
     assert all({"code", "message", "line"} <= set(w) for w in data["warnings"])
-    assert data["claims_text"]["activities"] == {"text": "开展专题学习教育和研讨活动20余次", "approximate": True, "line": 3}
+    activities = data["claims_text"]["activities"]
+    assert {k: activities[k] for k in ("text", "approximate", "line", "qualifier")} == {
+        "text": "开展专题学习教育和研讨活动20余次", "approximate": True, "line": 3, "qualifier": "余",
+    }
+    assert activities["sentence"].startswith("局党委和局属各支部累计开展")
+    assert activities["sentence"].endswith("确保不折不扣把问题整改到位。")
     assert data["unplaced"] == []

@@ -33,6 +33,11 @@ CLAIM_KEYS: tuple[str, ...] = (
     "money_recovered_yuan",
     "activities",
     "plan_revisions",
+    "partially_completed_problems",
+    "uncompleted_problems",
+    "completion_rate",
+    "money_returned_yuan",
+    "losses_recovered_yuan",
 )
 
 #: The keys of `counts` that the parser can count from the tree itself.
@@ -108,6 +113,8 @@ class Problem:
     findings: tuple[Finding, ...] = ()
     marker: str | None = None
     line: int | None = None
+    #: The label that introduces the numbered findings ("主要问题", "问题表现"), as written.
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,10 @@ class ClaimText:
     text: str
     approximate: bool = False
     line: int | None = None
+    #: The whole sentence the figure stands in, as written.
+    sentence: str = ""
+    #: The word that makes it approximate: 余 or 多 (at least), 近 (at most); None when exact.
+    qualifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,8 @@ class Document:
     warnings: tuple[Warning, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     parser_version: str = ""
+    #: The issue date as written ("二〇二〇年十一月二十五日"), so a render can reproduce it.
+    issue_date_text: str | None = None
 
     # -- walking the tree -------------------------------------------------------------
     def problems(self) -> Iterator[Problem]:
@@ -209,7 +222,9 @@ class Document:
 
     def texts(self) -> Iterator[str]:
         """Every piece of text the document keeps, for the "nothing lost" property."""
-        yield from (t for t in (self.title, self.issuer, self.preamble, self.closing) if t)
+        yield from (
+            t for t in (self.title, self.issuer, self.preamble, self.closing, self.issue_date_text) if t
+        )
         if self.findings_part:
             yield from (t for t in (self.findings_part.title, self.findings_part.text) if t)
 
@@ -226,9 +241,14 @@ class Document:
             for problem in aspect.problems:
                 if problem.title:
                     yield problem.title
+                if problem.label:
+                    yield problem.label
                 for finding in problem.findings:
+                    if finding.label:
+                        yield finding.label
                     yield finding.text
                     for part in finding.answer_parts:
+                        yield part.label
                         yield part.text
                     for measure in finding.measures:
                         yield measure.text
@@ -268,6 +288,7 @@ class Document:
                 findings=tuple(finding(f) for f in d.get("findings", ())),
                 marker=d.get("marker"),
                 line=d.get("line"),
+                label=d.get("label"),
             )
 
         def aspect(d: dict[str, Any]) -> Aspect:
@@ -326,6 +347,7 @@ class Document:
             warnings=tuple(Warning(**w) for w in data.get("warnings", ())),
             unplaced=tuple(Unplaced(**u) for u in data.get("unplaced", ())),
             parser_version=data.get("parser_version", ""),
+            issue_date_text=data.get("issue_date_text"),
         )
 
 

@@ -74,7 +74,7 @@ def _problem_lines(problem: Problem, depth: int) -> Iterator[str]:
     yield from _heading(problem.marker, depth, problem.no, problem.title)
     numbered = [f for f in problem.findings if f.no is not None]
     if numbered:
-        yield "主要问题："
+        yield f"{problem.label or '主要问题'}："
     for finding in problem.findings:
         yield from _finding_lines(finding, problem, depth + 1, label_done=False)
 
@@ -109,7 +109,9 @@ def document_lines(document: Document) -> Iterator[str]:
         yield from document.closing.split("\n")
     if document.issuer:
         yield document.issuer
-    if document.issue_date:
+    if document.issue_date_text:
+        yield document.issue_date_text
+    elif document.issue_date:
         yield chinese_date(document.issue_date)
 
 

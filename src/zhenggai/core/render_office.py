@@ -73,7 +73,7 @@ def _finding_blocks(finding: Finding, problem: Problem, depth: int) -> Iterator[
 def _problem_blocks(problem: Problem, depth: int) -> Iterator[Block]:
     yield from _heading_blocks(problem.marker, depth, problem.no, problem.title)
     if any(f.no is not None for f in problem.findings):
-        yield Block((Run("主要问题：", "label"),), keep_with_next=True)
+        yield Block((Run(f"{problem.label or '主要问题'}：", "label"),), keep_with_next=True)
     for finding in problem.findings:
         yield from _finding_blocks(finding, problem, depth + 1)
 

@@ -34,6 +34,8 @@ from zhenggai.core.readers import ExtractedText, read_bytes, read_file
 PARSER_VERSION = "1.0"
 
 NO_STRUCTURE = "{name}: 未识别出文件结构（没有编号的方面、问题或整改情况），请确认这是巡察反馈意见或整改情况通报"
+#: The warning of a document with claims but no tree; the ledger refuses to import it.
+NO_STRUCTURE_WARNING = "未识别出编号的方面、问题或整改情况：这是一份进展概述，只有文中数字，没有可跟踪的问题"
 _CLOSING = re.compile(r"欢迎|联系电话|联系方式|通讯地址|联系地址|电子邮箱|电子邮件|举报电话|来信|来电|监督电话|信箱")
 _ISSUER_END = re.compile(r"(委员会|党委|党组|总支|支部|局|办公室|政府|委|部|院|所|中心|公司|大队)$")
 
@@ -101,9 +103,6 @@ def parse_extracted(extracted: ExtractedText) -> Document:
         "findings": sum(len(p.findings) for a in built.aspects for p in a.problems),
         "measures": sum(len(f.measures) for a in built.aspects for p in a.problems for f in p.findings),
     }
-    if counts["problems"] == 0:
-        raise InputError(NO_STRUCTURE.format(name=name))
-
     warnings: list[Warning] = list(extracted.warnings)
     warnings += built.warnings
     # Claims come from the general parts (preamble, sections, the findings part's lead-in),
@@ -112,8 +111,14 @@ def parse_extracted(extracted: ExtractedText) -> Document:
     claim_lines = [TextLine(p.text, p.line) for p in body if p.line in general]
     claims, claims_text, claim_warnings = extract_claims(claim_lines)
     warnings += claim_warnings
+    if counts["problems"] == 0:
+        # A progress summary (paragraphs of figures, nothing numbered) is a real publication:
+        # its claims are kept, its tree is empty. A text stating nothing at all is refused.
+        if not claims:
+            raise InputError(NO_STRUCTURE.format(name=name))
+        warnings.append(Warning("no_structure", NO_STRUCTURE_WARNING, None))
     for key in COUNTED_KEYS:
-        if key in claims and claims[key] != counts[key]:
+        if counts["problems"] and key in claims and claims[key] != counts[key]:
             what, unit = CLAIM_LABELS[key]
             warnings.append(Warning(
                 "claim_mismatch",
@@ -145,6 +150,7 @@ def parse_extracted(extracted: ExtractedText) -> Document:
         warnings=tuple(sorted(warnings, key=lambda w: (w.line or 0))),
         unplaced=tuple(built.unplaced),
         parser_version=PARSER_VERSION,
+        issue_date_text=date_p.text if date_p else None,
     )
 
 
@@ -176,7 +182,8 @@ def _last_tree_line(built: object) -> int:
     for aspect in built.aspects:
         for problem in aspect.problems:
             for f in problem.findings:
-                last = max(last, f.line or 0, *(p.line or 0 for p in f.answer_parts))
+                # An answer part runs over as many lines as its text has.
+                last = max(last, f.line or 0, *((p.line or 0) + p.text.count("\n") for p in f.answer_parts))
     return last
 
 
@@ -213,5 +220,5 @@ def _numbering_warnings(built: object) -> list[Warning]:
     return out
 
 
-__all__ = ["PARSER_VERSION", "Document", "Source", "Unplaced", "parse_bytes", "parse_extracted",
+__all__ = ["NO_STRUCTURE_WARNING", "PARSER_VERSION", "Document", "Source", "Unplaced", "parse_bytes", "parse_extracted",
            "parse_file", "parse_text"]

@@ -26,6 +26,7 @@ from zhenggai.core.normalise import match_form
 from zhenggai.core.parser.outline import Block, Node
 from zhenggai.core.parser.segment import LabelKind
 from zhenggai.core.parser.split import split_measures
+from zhenggai.core.parser.twice import merge_stated_twice, same_text
 
 ANSWER_KINDS: tuple[LabelKind, ...] = ("measure", "outcome", "explanation")
 _SENTENCE_END = re.compile(r"[。;!?]")
@@ -101,7 +102,14 @@ def build(root: Node) -> Built:
         return out
 
     bearing = [n for n in tops if _has_answers(n)] or [n for n in tops if _has_findings(n)]
-    if len(bearing) == 1 and bearing[0].children and "方面" not in match_form(_title(bearing[0])):
+    # One answered top part with children holds the findings, unless it is a problem whose
+    # twin was listed before it (a one-problem document stated twice).
+    if (
+        len(bearing) == 1
+        and bearing[0].children
+        and "方面" not in match_form(_title(bearing[0]))
+        and not any(same_text(_title(n), _title(bearing[0])) for n in tops if n is not bearing[0])
+    ):
         part = bearing[0]
         out.findings_part = FindingsPart(
             no=part.no, title=_title(part), marker=part.para.marker if part.para else None,
@@ -130,6 +138,7 @@ def build(root: Node) -> Built:
         out.use(part)
     _build_tree(container, out)
     _sweep(root, out)
+    out.aspects, out.sections, out.warnings = merge_stated_twice(out.aspects, out.sections, out.warnings)
     return out
 
 
@@ -214,6 +223,7 @@ def _problem(node: Node, out: Built) -> Problem:
     if lead:
         title = "\n".join([title, *lead])
     pending: list[Block] = []  # finding-label blocks waiting for their answer
+    intro: list[str] = []  # labels as written that introduce the numbered findings
     answer_blocks: list[Block] = []
 
     def flush() -> None:
@@ -224,12 +234,15 @@ def _problem(node: Node, out: Built) -> Problem:
         line: int | None
         if pending:
             label = pending[0]
-            text = "\n".join(t for b in pending for t in b.texts())
+            # A second label ("存在问题：… 具体表现：…") stays in the text, as written.
+            text = "\n".join([*label.texts(), *(b.marker + b.text() for b in pending[1:])])
             line = label.line
         else:
             label, text, line = None, node.para.rest if node.para else "", node.line
         if not text and node.children and not answer_blocks:
-            pending = []  # a bare "主要问题：" introducing numbered findings
+            # A bare "主要问题：" introducing numbered findings: the problem keeps the label.
+            intro.extend(b.marker for b in pending)
+            pending = []
             return
         findings.append((line or 0, _finding(
             no=None, text=text or title, label=label.label if label else None, marker=None,
@@ -256,7 +269,14 @@ def _problem(node: Node, out: Built) -> Problem:
     return Problem(
         no=node.no, title=title, findings=tuple(f for _, f in findings),
         marker=node.para.marker if node.para else None, line=node.line,
+        label=_label_of(intro),
     )
+
+
+def _label_of(markers: list[str]) -> str | None:
+    """"问题表现：" → "问题表现"; two bare labels in a row keep both ("主要问题 具体表现")."""
+    names = [re.sub(r"[\[\]【】:：\s]", "", m) for m in markers]
+    return " ".join(n for n in names if n) or None
 
 
 def _finding_node(node: Node, out: Built) -> Finding:

@@ -1,7 +1,7 @@
 """Stage 5: facts stated in the text — dates, the inspection, contact, claimed figures.
 
-Claims are what the document says about itself ("制定整改措施47条"); they are reported as
-stated, with the words behind them, and compared with the parsed counts by the caller.
+Claims are what the document says about itself ("制定整改措施47条"); `claims.py` reads them
+(re-exported here), and the caller compares them with the parsed counts.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from zhenggai.core.document import ClaimText, Contact, InspectionInfo, Warning
+from zhenggai.core.document import Contact, InspectionInfo
 from zhenggai.core.normalise import match_form
 from zhenggai.core.numerals import NUMERAL_CHARS, number_to_int
+from zhenggai.core.parser.claims import TextLine, extract_claims
 
 NUM = rf"(\d+|[{NUMERAL_CHARS}]+)"
 CN_YEAR = "[〇○零一二三四五六七八九]{4}"
@@ -127,65 +127,5 @@ def extract_contact(text: str) -> Contact:
     return Contact(phone=phone, address=address, email=email)
 
 
-#: (claim key, pattern); the number is group "n", a following 余/多 marks it approximate.
-CLAIM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern))
-    for key, pattern in (
-        ("aspects", rf"(?P<n>{NUM[1:-1]})(?P<approx>余|多)?个方面"),
-        ("problems", rf"方面(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:个|条|项)(?:具体)?问题"),
-        ("problems", rf"反馈(?:的)?(?:问题)?(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:个|条|项)(?:具体)?问题"),
-        ("findings", rf"(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:个|条|项)具体问题"),
-        ("completed_problems", rf"(?P<n>{NUM[1:-1]})(?P<approx>余|多)?个问题(?:均|已|全部)(?:已|均)?(?:得到)?(?:有效)?(?:整改|完成|解决)"),
-        ("measures", rf"整改措施(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:条|项|个)"),
-        ("measures", rf"(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:条|项)整改措施"),
-        ("institutions", rf"(?:建立|完善|制定|修订|健全|新建)[^。;,]{{0,6}}?制度(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:项|个|件|条|部)"),
-        ("institutions", rf"(?:建立|完善|制定|修订|健全|新建)[^。;,]{{0,6}}?(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:项|个|件|条|部)(?:规章)?制度"),
-        ("accountable_people", rf"问责(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:人|名)"),
-        ("accountable_people", rf"(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:人|名)(?:被|受到)?(?:追责)?问责"),
-        ("money_recovered_yuan", r"(?:挽回|追缴|退缴|收缴|追回|清退|收回)[^。;,\d]{0,10}?(?P<n>\d+(?:\.\d+)?)(?P<approx>余|多)?(?P<unit>万|亿)?元"),
-        ("activities", rf"(?:开展|组织|举办)[^。;,]{{0,24}}?(?:活动|教育|学习|培训|研讨)(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:次|场|期)"),
-        ("plan_revisions", rf"(?P<n>{NUM[1:-1]})(?P<approx>余|多)?轮修改"),
-        ("plan_revisions", rf"修改(?P<n>{NUM[1:-1]})(?P<approx>余|多)?(?:轮|次|稿)"),
-    )
-)
-
-
-@dataclass(frozen=True)
-class TextLine:
-    text: str
-    line: int | None
-
-
-def extract_claims(lines: Iterable[TextLine]) -> tuple[dict[str, int | float], dict[str, ClaimText], list[Warning]]:
-    claims: dict[str, int | float] = {}
-    texts: dict[str, ClaimText] = {}
-    warnings: list[Warning] = []
-    for item in lines:
-        norm = "".join(match_form(item.text).split())
-        original = "".join(item.text.split())
-        for key, pattern in CLAIM_PATTERNS:
-            for m in pattern.finditer(norm):
-                raw = m.group("n")
-                value: int | float | None
-                value = float(raw) if "." in raw else number_to_int(raw)
-                if value is None:
-                    continue
-                unit = m.groupdict().get("unit")
-                if unit == "万":
-                    value = round(value * 10_000, 2)
-                elif unit == "亿":
-                    value = round(value * 100_000_000, 2)
-                if isinstance(value, float) and value.is_integer():
-                    value = int(value)
-                words = original[m.start(): m.end()]
-                if key in claims:
-                    if claims[key] != value and key != "activities":
-                        warnings.append(Warning(
-                            "claim_conflict",
-                            f"文中两处说法不一：“{texts[key].text}”与“{words}”",
-                            item.line,
-                        ))
-                    continue
-                claims[key] = value
-                texts[key] = ClaimText(text=words, approximate=bool(m.group("approx")), line=item.line)
-    return claims, texts, warnings
+__all__ = ["DateHit", "TextLine", "extract_claims", "extract_contact", "extract_inspection", "find_dates",
+           "parse_date_line"]

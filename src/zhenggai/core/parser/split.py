@@ -29,6 +29,9 @@ STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("circled", re.compile(BOUNDARY + r"([\u2460-\u2473])")),
     ("ar_dot", re.compile(BOUNDARY + r"(\d{1,2})[.、](?!\d)")),
 )
+#: 首先… 其次… 再次… 最后…: order words, numbered by position; the comma after them is part
+#: of the marker, so that "最后一公里" inside a sentence is never a marker.
+_SEQUENCE = re.compile(BOUNDARY + r"(首先|其次|再次|然后|最后)(?:是|[,:、])")
 _BARE_SHI = re.compile(BOUNDARY + rf"({CN})(?=[\u4e00-\u9fff])")
 
 
@@ -109,6 +112,9 @@ def split_measures(answer: str, *, line: int | None = None) -> tuple[list[Measur
             seq = _sequence(seq)
         if len(seq) >= 2 and len(seq) > len(best):
             best = seq
+    sequence = _sequence_words(norm)
+    if len(sequence) >= 2 and len(sequence) > len(best):
+        best = sequence
     if not best:
         return [Measure(no=None, text=text, line=line)], []
     warnings: list[Warning] = []
@@ -136,4 +142,21 @@ def _sequence_allowing_gaps(hits: list[_Hit]) -> list[_Hit]:
             continue
         if hit.no == expected or (seq and hit.no == expected + 1) or (not seq and hit.no == 1):
             seq.append(hit)
+    return seq
+
+
+def _sequence_words(norm: str) -> list[_Hit]:
+    """首先 opens the list, 其次/再次/然后 continue it, 最后 closes it."""
+    seq: list[_Hit] = []
+    for m in _SEQUENCE.finditer(norm):
+        word = m.group(1)
+        if not seq:
+            if word == "首先":
+                seq.append(_Hit(_marker_start(m), m.end(), 1))
+            continue
+        if word == "首先":
+            break
+        seq.append(_Hit(_marker_start(m), m.end(), len(seq) + 1))
+        if word == "最后":
+            break
     return seq

@@ -63,6 +63,10 @@ def document_import(
 ) -> ImportResult:
     """Import `document` (parsed from `data`, the file's bytes, when there is a file)."""
     sha = document.source.sha256
+    # A progress summary without a tree has nothing to track: refused with the parser's words.
+    for warning in document.warnings:
+        if warning.code == "no_structure":
+            raise InputError(f"{filename}: {warning.message}")
     _refuse_reimport(sha, filename)
     try:
         return _import(document=document, data=data, filename=filename, actor=actor)
