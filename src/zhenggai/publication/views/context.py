@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai.accounts.permissions import Action
@@ -59,23 +60,14 @@ def _stated(row: FigureRow) -> str:
     return f"{value}{row.qualifier or ''}{unit}"
 
 
-def _diff(
-    request: HtmxHttpRequest, shown: Announcement, revisions: list[AnnouncementRevision]
-) -> dict[str, Any]:
+def _diff(request: HtmxHttpRequest, fetched: dict[int, AnnouncementRevision]) -> dict[str, Any]:
     """The difference between two saved texts, when `from` and `to` name them."""
     old_no, new_no = _int(request.GET.get("from")), _int(request.GET.get("to"))
     if old_no is None or new_no is None or old_no == new_no:
         return {}
-    wanted = {r.number: r for r in revisions if r.number in (old_no, new_no)}
-    if len(wanted) < 2:
-        user = acting_user(request)
-        found = announcement_revisions(user=user, announcement=shown).filter(
-            number__in=[old_no, new_no]
-        )
-        wanted = {r.number: r for r in found}
-    if len(wanted) < 2:
+    if old_no not in fetched or new_no not in fetched:
         return {"diff_missing": True}
-    old, new = wanted[old_no], wanted[new_no]
+    old, new = fetched[old_no], fetched[new_no]
     return {"diff": text_diff(old.body, new.body), "diff_old": old, "diff_new": new}
 
 
@@ -110,11 +102,17 @@ def page_context(
     if shown is None:
         return context | extra
     preview = announcement_preview(user=user, announcement=shown)
-    revisions = list(
-        announcement_revisions(user=user, announcement=shown).order_by("-number")[:REVISIONS_SHOWN]
-    )
-    revision_no = _int(request.GET.get("revision"))
-    viewed = next((r for r in revisions if r.number == revision_no), None)
+    # One query: the latest revisions for the list, and those the URL names (to view one,
+    # to compare two) wherever they are.
+    named = [n for n in (_int(request.GET.get(k)) for k in ("revision", "from", "to")) if n]
+    fetched = {
+        r.number: r
+        for r in announcement_revisions(user=user, announcement=shown)
+        .filter(Q(number__gt=shown.revision - REVISIONS_SHOWN) | Q(number__in=named))
+        .order_by("-number")
+    }
+    revisions = [r for r in fetched.values() if r.number > shown.revision - REVISIONS_SHOWN]
+    viewed = fetched.get(_int(request.GET.get("revision")) or 0)
     text = viewed.body if viewed is not None else shown.body
     by_line: dict[int, list[FigureRow]] = defaultdict(list)
     for row in preview.figures:
@@ -156,7 +154,7 @@ def page_context(
         return_form=ReturnForm(),
         correct_form=CorrectForm(),
         edition_labels=dict(Edition.choices),
-        **_diff(request, shown, revisions),
+        **_diff(request, fetched),
     )
     return context | extra
 
