@@ -47,7 +47,9 @@ def text(response: object) -> str:
     return response.content.decode()  # type: ignore[attr-defined]
 
 
-def test_the_office_generates_the_first_draft_from_the_ledger(ledger: Inspection, people: People) -> None:
+def test_the_office_generates_the_first_draft_from_the_ledger(
+    ledger: Inspection, people: People
+) -> None:
     office = client_of(people.office)
     empty = office.get(page(ledger))
     assert empty.status_code == 200
@@ -96,7 +98,9 @@ def test_a_refused_save_keeps_the_text_and_says_why_beside_the_field(
     )
     assert unchanged.status_code == 400
     assert UNCHANGED in text(unchanged) and 'id="id_body_errors"' in text(unchanged)
-    typed = announcement.body.replace("一、加强组织领导", "整改情况：这一行无处安放。\n一、加强组织领导")
+    typed = announcement.body.replace(
+        "一、加强组织领导", "整改情况：这一行无处安放。\n一、加强组织领导"
+    )
     bad = office.post(version_url(announcement, "save"), {"body": typed, "base_revision": 1})
     assert bad.status_code == 400
     assert "未能归入通报的结构" in text(bad) and 'id="id_body_errors"' in text(bad)
@@ -111,7 +115,12 @@ def test_two_tabs_saving_the_same_draft_get_the_conflict_message(
     office = client_of(people.office)
     first = announcement.body.replace("目前正在推进。", "第一个标签页的修改。", 1)
     second = announcement.body.replace("目前正在推进。", "第二个标签页的修改。", 1)
-    assert office.post(version_url(announcement, "save"), {"body": first, "base_revision": 1}).status_code == 302
+    assert (
+        office.post(
+            version_url(announcement, "save"), {"body": first, "base_revision": 1}
+        ).status_code
+        == 302
+    )
     response = office.post(version_url(announcement, "save"), {"body": second, "base_revision": 1})
     assert response.status_code == 409
     html = text(response)
@@ -128,12 +137,16 @@ def test_a_mismatch_blocks_submitting_until_the_reason_is_written_beside_the_fig
 ) -> None:
     announcement = announcement_generate(inspection=ledger, actor=people.office)
     announcement_save(
-        announcement=announcement, body=announcement.body.replace(STATED, WRONG), actor=people.office
+        announcement=announcement,
+        body=announcement.body.replace(STATED, WRONG),
+        actor=people.office,
     )
     office = client_of(people.office)
     html = text(office.get(page(ledger)))
     assert 'data-key="measures" data-status="mismatch"' in html
-    assert 'data-testid="submit-blocked"' in html and re.search(r'data-testid="submit"[^>]*disabled', html)
+    assert 'data-testid="submit-blocked"' in html and re.search(
+        r'data-testid="submit"[^>]*disabled', html
+    )
     empty = office.post(version_url(announcement, "override"), {"key": "measures", "reason": " "})
     assert empty.status_code == 400
     assert OVERRIDE_REASON_REQUIRED in text(empty) or "这个字段是必填项" in text(empty)
@@ -150,7 +163,9 @@ def test_the_leaders_approval_is_refused_with_the_services_reason_on_a_mismatch(
 ) -> None:
     announcement = announcement_generate(inspection=ledger, actor=people.office)
     announcement = announcement_save(
-        announcement=announcement, body=announcement.body.replace(STATED, WRONG), actor=people.office
+        announcement=announcement,
+        body=announcement.body.replace(STATED, WRONG),
+        actor=people.office,
     )
     answer_checklist(announcement, people)
     announcement_submit(announcement=announcement, actor=people.office)
@@ -167,8 +182,13 @@ def test_office_submits_leader_approves_office_publishes_then_only_a_correction(
 ) -> None:
     announcement = announcement_generate(inspection=ledger, actor=people.office)
     office, leader = client_of(people.office), client_of(people.leader)
-    answers = {"state_secrets": "absent", "cases_under_investigation": "absent",
-               "personal_data": "handled", "sensitive_matters": "absent", "note": ""}
+    answers = {
+        "state_secrets": "absent",
+        "cases_under_investigation": "absent",
+        "personal_data": "handled",
+        "sensitive_matters": "absent",
+        "note": "",
+    }
     assert office.post(version_url(announcement, "checklist"), answers).status_code == 302
     # The office may not approve: the leader's own permission.
     assert office.post(version_url(announcement, "submit")).status_code == 302
@@ -181,24 +201,32 @@ def test_office_submits_leader_approves_office_publishes_then_only_a_correction(
     assert fresh(announcement).state == S.PUBLISHED
     assert 'data-testid="draft-form"' not in published and 'data-testid="correct-form"' in published
     immutable = office.post(
-        version_url(announcement, "save"), {"body": announcement.body + "补充\n", "base_revision": 1}
+        version_url(announcement, "save"),
+        {"body": announcement.body + "补充\n", "base_revision": 1},
     )
     assert immutable.status_code == 400 and "已发布" in text(immutable)
     missing = office.post(version_url(announcement, "correct"), {"correction_note": ""})
     assert missing.status_code == 400 and 'id="id_correction_note_errors"' in text(missing)
-    corrected = office.post(version_url(announcement, "correct"), {"correction_note": "更正一处错字"})
+    corrected = office.post(
+        version_url(announcement, "correct"), {"correction_note": "更正一处错字"}
+    )
     assert corrected.status_code == 302 and corrected["Location"].endswith("?version=2")
     html = text(office.get(page(ledger)))
     assert "更正第1版：" in html and "另有1个版本" in html
 
 
-def test_the_leader_returns_with_a_reason_beside_the_field(ledger: Inspection, people: People) -> None:
+def test_the_leader_returns_with_a_reason_beside_the_field(
+    ledger: Inspection, people: People
+) -> None:
     announcement = announcement_generate(inspection=ledger, actor=people.office)
     announcement_submit(announcement=announcement, actor=people.office)
     leader = client_of(people.leader)
     empty = leader.post(version_url(announcement, "return"), {"reason": ""})
     assert empty.status_code == 400 and 'id="return-reason_errors"' in text(empty)
-    assert leader.post(version_url(announcement, "return"), {"reason": "第二部分再精炼"}).status_code == 302
+    assert (
+        leader.post(version_url(announcement, "return"), {"reason": "第二部分再精炼"}).status_code
+        == 302
+    )
     html = text(client_of(people.office).get(page(ledger)))
     assert "审定人退回：第二部分再精炼" in html and fresh(announcement).state == S.DRAFT
 
@@ -230,9 +258,12 @@ def test_the_docx_download_is_the_official_document(ledger: Inspection, people: 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
-    assert client_of(people.office).get(
-        version_url(announcement, "download").rstrip("/") + "/internal.exe"
-    ).status_code == 404
+    assert (
+        client_of(people.office)
+        .get(version_url(announcement, "download").rstrip("/") + "/internal.exe")
+        .status_code
+        == 404
+    )
 
 
 def test_htmx_gets_the_pages_partial(ledger: Inspection, people: People) -> None:
@@ -256,7 +287,11 @@ def test_readers_outside_the_announcement_get_403_and_other_committees_404(
 def _saves(announcement: Announcement, people: People, n: int) -> Announcement:
     for i in range(n):
         lines = announcement.body.split("\n")
-        lines[1] = lines[1] + f"（{announcement.revision}）" if i % 2 else lines[1].rstrip("（）0123456789")
+        lines[1] = (
+            lines[1] + f"（{announcement.revision}）"
+            if i % 2
+            else lines[1].rstrip("（）0123456789")
+        )
         lines[1] = lines[1] if i % 2 else lines[1] + f"（{announcement.revision}）"
         announcement = announcement_save(
             announcement=announcement, body="\n".join(lines), actor=people.office

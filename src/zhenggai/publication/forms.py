@@ -17,12 +17,18 @@ class DraftForm(forms.Form):
 
     body = forms.CharField(
         label=_("通报正文"),
-        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "false", "class": "announcement-editor"}),
-        help_text=_("第一行为标题；一、二、三……为各部分，（一）1.（1）为层次。每次保存记为一次修改。"),
+        widget=forms.Textarea(
+            attrs={"rows": 28, "spellcheck": "false", "class": "announcement-editor"}
+        ),
+        help_text=_(
+            "第一行为标题；一、二、三……为各部分，（一）1.（1）为层次。每次保存记为一次修改。"
+        ),
     )
     base_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(
-        label=_("修改说明"), max_length=200, required=False,
+        label=_("修改说明"),
+        max_length=200,
+        required=False,
         help_text=_("可不填，如“按领导意见修改第二部分”。"),
     )
 
@@ -32,7 +38,9 @@ class OverrideForm(forms.Form):
 
     key = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("不一致的理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
+        label=_("不一致的理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -54,7 +62,8 @@ class ReturnForm(forms.Form):
 
 class CorrectForm(forms.Form):
     correction_note = forms.CharField(
-        label=_("更正说明"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("更正说明"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("说明更正什么、为什么更正；将随新版本一并发布。"),
     )
     regenerate = forms.BooleanField(label=_("按台账现状重新生成正文"), required=False)
@@ -68,10 +77,14 @@ class MasksForm(forms.Form):
     """Names the public edition replaces by ***: the suggested ones ticked, others typed."""
 
     names = forms.MultipleChoiceField(
-        label=_("隐去的名称"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("隐去的名称"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     others = forms.CharField(
-        label=_("其他需要隐去的名称"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("其他需要隐去的名称"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("每行一个人名或企业名称。"),
     )
 
@@ -89,14 +102,18 @@ class MasksForm(forms.Form):
 class ChecklistForm(forms.Form):
     """The exceptions checklist (公开前审查): one answer per question, and a note."""
 
-    note = forms.CharField(label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("auto_id", "checklist-%s")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for item, label in CHECKLIST_ITEMS:
             self.fields[item] = forms.ChoiceField(
-                label=label, choices=ChecklistAnswer.choices, widget=forms.RadioSelect,
+                label=label,
+                choices=ChecklistAnswer.choices,
+                widget=forms.RadioSelect,
             )
         self.order_fields([*(item for item, _ in CHECKLIST_ITEMS), "note"])
 

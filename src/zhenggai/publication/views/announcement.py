@@ -93,6 +93,11 @@ def _conflict(
     kept = DraftForm(data)
     kept.is_valid()
     return render_page(
-        request, inspection, shown=fresh, status=409, draft_form=kept,
-        conflict=exc.messages[0], conflict_text=fresh.body,
+        request,
+        inspection,
+        shown=fresh,
+        status=409,
+        draft_form=kept,
+        conflict=exc.messages[0],
+        conflict_text=fresh.body,
     )

@@ -53,9 +53,11 @@ def inspection_or_404(request: HtmxHttpRequest, pk: int) -> Inspection:
 def version_or_404(request: HtmxHttpRequest, inspection: Inspection, version: int) -> Announcement:
     """The inspection's version `version`; PermissionDenied for a user who may not read
     announcements there, 404 when there is no such version."""
-    found = announcement_versions(user=acting_user(request), inspection=inspection).filter(
-        version=version
-    ).first()
+    found = (
+        announcement_versions(user=acting_user(request), inspection=inspection)
+        .filter(version=version)
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -111,4 +113,3 @@ def crumbs(inspection: Inspection) -> list[tuple[str, str]]:
         (inspection.title, reverse("ledger:inspection-detail", kwargs={"pk": inspection.pk})),
         (gettext("整改情况通报"), ""),
     ]
-

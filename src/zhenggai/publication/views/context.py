@@ -45,7 +45,12 @@ S = AnnouncementState
 #: Saved revisions listed on the page (newest first); the count says how many there are.
 REVISIONS_SHOWN = 20
 #: The formats of the downloads, in the order the page offers them.
-FORMATS = (("docx", "Word（DOCX）"), ("pdf", "PDF"), ("txt", _("纯文本（TXT）")), ("md", "Markdown"))
+FORMATS = (
+    ("docx", "Word（DOCX）"),
+    ("pdf", "PDF"),
+    ("txt", _("纯文本（TXT）")),
+    ("md", "Markdown"),
+)
 
 
 def _int(value: str | None) -> int | None:
@@ -172,4 +177,6 @@ def _tab(request: HtmxHttpRequest, *, editable: bool, public: bool, extra: dict[
 
 
 def _checklist_initial(checklist: Any) -> dict[str, Any]:
-    return {item: getattr(checklist, item) for item, _ in CHECKLIST_ITEMS} | {"note": checklist.note}
+    return {item: getattr(checklist, item) for item, _ in CHECKLIST_ITEMS} | {
+        "note": checklist.note
+    }

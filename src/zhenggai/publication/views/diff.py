@@ -55,7 +55,8 @@ def text_diff(old: str, new: str, *, context: int = 1) -> list[DiffLine | None]:
         for op, i1, i2, j1, j2 in group:
             if op == "equal":
                 out += [
-                    DiffLine("same", (Piece(a[i]),), i + 1, j1 + (i - i1) + 1) for i in range(i1, i2)
+                    DiffLine("same", (Piece(a[i]),), i + 1, j1 + (i - i1) + 1)
+                    for i in range(i1, i2)
                 ]
             elif op == "replace" and i2 - i1 == j2 - j1:
                 out += [
@@ -64,5 +65,7 @@ def text_diff(old: str, new: str, *, context: int = 1) -> list[DiffLine | None]:
                 ]
             else:
                 out += [DiffLine("removed", (Piece(a[i], "del"),), i + 1) for i in range(i1, i2)]
-                out += [DiffLine("added", (Piece(b[j], "ins"),), None, j + 1) for j in range(j1, j2)]
+                out += [
+                    DiffLine("added", (Piece(b[j], "ins"),), None, j + 1) for j in range(j1, j2)
+                ]
     return out

@@ -49,8 +49,11 @@ def download(
         return render_page(request, inspection, shown=shown, status=400, action_error=str(exc))
     label = Edition(edition).label
     name = _("%(title)s（第%(version)d版%(edition)s）.%(fmt)s") % {
-        "title": shown.title, "version": shown.version, "edition": label, "fmt": fmt,
+        "title": shown.title,
+        "version": shown.version,
+        "edition": label,
+        "fmt": fmt,
     }
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response

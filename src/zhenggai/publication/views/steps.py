@@ -97,7 +97,11 @@ def _step(
 def override(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """The written reason a stated figure may differ from the ledger."""
     return _step(
-        request, pk, version, form_class=OverrideForm, form_name="override_form",
+        request,
+        pk,
+        version,
+        form_class=OverrideForm,
+        form_name="override_form",
         call=lambda a, f, u: figure_override_record(
             announcement=a, key=f.cleaned_data["key"], reason=f.cleaned_data["reason"], actor=u
         ),
@@ -114,7 +118,11 @@ def masks(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     preview = announcement_preview(user=acting_user(request), announcement=shown)
     offered = [*shown.masked_names, *preview.candidates]
     return _step(
-        request, pk, version, form_class=MasksForm, form_name="masks_form",
+        request,
+        pk,
+        version,
+        form_class=MasksForm,
+        form_name="masks_form",
         form_kwargs=lambda a: {"choices": offered},
         call=lambda a, f, u: announcement_set_masks(announcement=a, names=f.chosen(), actor=u),
         success=_("公开版隐去的名称已保存。"),
@@ -125,7 +133,11 @@ def masks(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 @require_POST
 def visibility(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
-        request, pk, version, form_class=VisibilityForm, form_name="visibility_form",
+        request,
+        pk,
+        version,
+        form_class=VisibilityForm,
+        form_name="visibility_form",
         call=lambda a, f, u: announcement_set_visibility(
             announcement=a, visibility=f.cleaned_data["visibility"], actor=u
         ),
@@ -138,7 +150,11 @@ def visibility(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 def checklist(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """The exceptions checklist, answered for the text as it is now."""
     return _step(
-        request, pk, version, form_class=ChecklistForm, form_name="checklist_form",
+        request,
+        pk,
+        version,
+        form_class=ChecklistForm,
+        form_name="checklist_form",
         call=lambda a, f, u: exceptions_checklist_answer(
             announcement=a, answers=f.answers(), note=f.cleaned_data["note"], actor=u
         ),
@@ -150,7 +166,11 @@ def checklist(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 @require_POST
 def submit(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
-        request, pk, version, form_class=None, form_name="",
+        request,
+        pk,
+        version,
+        form_class=None,
+        form_name="",
         call=lambda a, f, u: announcement_submit(announcement=a, actor=u),
         success=_("已报送审定。"),
     )
@@ -160,7 +180,11 @@ def submit(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 @require_POST
 def return_(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
-        request, pk, version, form_class=ReturnForm, form_name="return_form",
+        request,
+        pk,
+        version,
+        form_class=ReturnForm,
+        form_name="return_form",
         call=lambda a, f, u: announcement_return(
             announcement=a, reason=f.cleaned_data["reason"], actor=u
         ),
@@ -172,7 +196,11 @@ def return_(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 @require_POST
 def approve(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
-        request, pk, version, form_class=None, form_name="",
+        request,
+        pk,
+        version,
+        form_class=None,
+        form_name="",
         call=lambda a, f, u: announcement_approve(announcement=a, actor=u),
         success=_("已审定。"),
     )
@@ -182,7 +210,11 @@ def approve(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 @require_POST
 def publish(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
-        request, pk, version, form_class=None, form_name="",
+        request,
+        pk,
+        version,
+        form_class=None,
+        form_name="",
         call=lambda a, f, u: announcement_publish(announcement=a, actor=u),
         success=_("已发布。发布后的版本不再修改，如需更正请发布更正版本。"),
     )
@@ -193,11 +225,16 @@ def publish(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 def correct(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """Start a correction of the published version: a new draft version with its note."""
     return _step(
-        request, pk, version, form_class=CorrectForm, form_name="correct_form",
+        request,
+        pk,
+        version,
+        form_class=CorrectForm,
+        form_name="correct_form",
         call=lambda a, f, u: announcement_correct(
-            announcement=a, note=f.cleaned_data["correction_note"],
-            regenerate=f.cleaned_data["regenerate"], actor=u,
+            announcement=a,
+            note=f.cleaned_data["correction_note"],
+            regenerate=f.cleaned_data["regenerate"],
+            actor=u,
         ),
         success=_("已建立更正版本，请修改后报送审定。"),
     )
-
