@@ -25,6 +25,7 @@ from zhenggai.publication.views.common import (
     done,
     inspection_or_404,
     page_url,
+    refusals,
     render_page,
     version_or_404,
 )
@@ -32,6 +33,7 @@ from zhenggai.publication.views.common import (
 
 @login_required
 @require_GET
+@refusals
 def announcement(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The page: the version shown, its figure check, its steps, revisions and downloads."""
     inspection = inspection_or_404(request, pk)
@@ -40,6 +42,7 @@ def announcement(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def generate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Generate the announcement from the ledger: the first version, or a new revision of
     the draft in the works."""
@@ -56,6 +59,7 @@ def generate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def save(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """Save the edited text as the draft's next revision."""
     inspection = inspection_or_404(request, pk)

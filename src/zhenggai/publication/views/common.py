@@ -10,6 +10,8 @@ the service's reason, 409 for a conflict) — so nothing typed is ever lost.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -32,6 +34,23 @@ TEMPLATE = "publication/announcement/page.html"
 #: What a user may do here, asked once per page (the buttons shown follow it; the services
 #: still decide every step).
 ACTIONS = (Action.DRAFT_ANNOUNCEMENT, Action.APPROVE_ANNOUNCEMENT, Action.PUBLISH)
+
+
+def refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A user who opens the inspection but may not read its announcement (a selector's
+    PermissionDenied, wherever in the view) gets the page's refusal: 403 with the reason."""
+
+    @functools.wraps(view)
+    def wrapped(request: HtmxHttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, pk, *args, **kwargs)
+        except PermissionDenied as exc:
+            inspection = inspection_or_404(request, pk)
+            context = {"inspection": inspection, "crumbs": crumbs(inspection), "refusal": str(exc)}
+            template = f"{TEMPLATE}#announcement" if request.htmx else TEMPLATE
+            return render(request, template, context, status=403)
+
+    return wrapped
 
 
 def acting_user(request: HtmxHttpRequest) -> User:

@@ -21,7 +21,12 @@ from zhenggai.core.render_formats import FORMATS
 from zhenggai.http import HtmxHttpRequest
 from zhenggai.publication.choices import Edition, Visibility
 from zhenggai.publication.selectors import public_text
-from zhenggai.publication.views.common import inspection_or_404, render_page, version_or_404
+from zhenggai.publication.views.common import (
+    inspection_or_404,
+    refusals,
+    render_page,
+    version_or_404,
+)
 
 CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
@@ -33,6 +38,7 @@ CONTENT_TYPES = {
 
 @login_required
 @require_GET
+@refusals
 def download(
     request: HtmxHttpRequest, pk: int, version: int, edition: str, fmt: str
 ) -> HttpResponse:

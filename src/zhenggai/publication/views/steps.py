@@ -49,6 +49,7 @@ from zhenggai.publication.views.common import (
     done,
     inspection_or_404,
     page_url,
+    refusals,
     render_page,
     version_or_404,
 )
@@ -94,6 +95,7 @@ def _step(
 
 @login_required
 @require_POST
+@refusals
 def override(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """The written reason a stated figure may differ from the ledger."""
     return _step(
@@ -111,6 +113,7 @@ def override(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def masks(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """The names the public edition replaces by ***."""
     inspection = inspection_or_404(request, pk)
@@ -131,6 +134,7 @@ def masks(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def visibility(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
         request,
@@ -147,6 +151,7 @@ def visibility(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def checklist(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """The exceptions checklist, answered for the text as it is now."""
     return _step(
@@ -164,6 +169,7 @@ def checklist(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def submit(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
         request,
@@ -178,6 +184,7 @@ def submit(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def return_(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
         request,
@@ -194,6 +201,7 @@ def return_(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def approve(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
         request,
@@ -208,6 +216,7 @@ def approve(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def publish(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     return _step(
         request,
@@ -222,6 +231,7 @@ def publish(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@refusals
 def correct(request: HtmxHttpRequest, pk: int, version: int) -> HttpResponse:
     """Start a correction of the published version: a new draft version with its note."""
     return _step(
