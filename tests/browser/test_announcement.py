@@ -27,9 +27,7 @@ def _post(page, testid: str) -> None:  # type: ignore[no-untyped-def]
         page.get_by_test_id(testid).click()
 
 
-def test_office_generates_edits_submits_leader_approves_office_publishes(
-    page, phone, demo_server
-):
+def test_office_generates_edits_submits_leader_approves_office_publishes(page, phone, demo_server):
     problems = watch_console(page)
     phone_problems = watch_console(phone)
     url = f"{demo_server.url}/inspections/{_inspection(demo_server)}/announcement/"
@@ -62,7 +60,12 @@ def test_office_generates_edits_submits_leader_approves_office_publishes(
     # The public edition: the checklist answered for this text, then submitted.
     page.goto(f"{url}?tab=public")
     assert page.get_by_test_id("public-text").is_visible()
-    for item in ("state_secrets", "cases_under_investigation", "personal_data", "sensitive_matters"):
+    for item in (
+        "state_secrets",
+        "cases_under_investigation",
+        "personal_data",
+        "sensitive_matters",
+    ):
         page.check(f"#checklist-{item}_0")
     _post(page, "save-checklist")
     assert page.get_by_test_id("checklist-done").is_visible()
