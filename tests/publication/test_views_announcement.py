@@ -150,6 +150,8 @@ def test_a_mismatch_blocks_submitting_until_the_reason_is_written_beside_the_fig
     empty = office.post(version_url(announcement, "override"), {"key": "measures", "reason": " "})
     assert empty.status_code == 400
     assert OVERRIDE_REASON_REQUIRED in text(empty) or "这个字段是必填项" in text(empty)
+    matching = office.post(version_url(announcement, "override"), {"key": "aspects", "reason": "无"})
+    assert matching.status_code == 400 and "无需说明理由" in text(matching)
     reason = "一条措施在方案修订中拆分为两条表述"
     done = office.post(version_url(announcement, "override"), {"key": "measures", "reason": reason})
     assert done.status_code == 302

@@ -85,6 +85,10 @@ def _step(
     except ValidationError as exc:
         if form is not None and hasattr(exc, "error_dict"):
             add_errors(form, exc)
+            # An error on a hidden field (the figure's key) has no place beside it: above.
+            hidden = [e for f in form.hidden_fields() for e in form.errors.get(f.name, [])]
+            if hidden:
+                extra["action_error"] = "；".join(hidden)
         else:
             extra["action_error"] = "；".join(exc.messages)
         return render_page(request, inspection, shown=shown, status=400, **extra)
