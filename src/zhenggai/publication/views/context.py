@@ -121,7 +121,8 @@ def page_context(
     text = viewed.body if viewed is not None else shown.body
     by_line: dict[int, list[FigureRow]] = defaultdict(list)
     for row in preview.figures:
-        if row.line is not None:
+        # The check is of the latest text: an earlier revision's lines are not flagged.
+        if row.line is not None and viewed is None:
             by_line[row.line].append(row)
     override: forms.Form | None = extra.pop("override_form", None)
     editable = shown.state == S.DRAFT and context["may_draft"]
