@@ -268,6 +268,15 @@ def test_the_docx_download_is_the_official_document(ledger: Inspection, people: 
         .status_code
         == 404
     )
+    # An internal-only version has no public edition to download.
+    office = client_of(people.office)
+    assert (
+        office.post(version_url(announcement, "visibility"), {"visibility": "internal"}).status_code
+        == 302
+    )
+    public = version_url(announcement, "download").rstrip("/") + "/public.txt"
+    assert office.get(public).status_code == 404
+    assert 'data-testid="tab-public"' not in text(office.get(page(ledger)))
 
 
 def test_htmx_gets_the_pages_partial(ledger: Inspection, people: People) -> None:
