@@ -88,7 +88,7 @@ def _step(
             # An error on a hidden field (the figure's key) has no place beside it: above.
             hidden = [e for f in form.hidden_fields() for e in form.errors.get(f.name, [])]
             if hidden:
-                extra["action_error"] = "；".join(hidden)
+                extra["action_error"] = "；".join(str(e) for e in hidden)
         else:
             extra["action_error"] = "；".join(exc.messages)
         return render_page(request, inspection, shown=shown, status=400, **extra)
