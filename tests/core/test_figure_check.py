@@ -72,3 +72,26 @@ def test_figures_the_ledger_cannot_count_are_unchecked(seed_path: Path) -> None:
     rows = check_figures(parse_file(seed_path), {k: v for k, v in LIVE.items() if k != "activities"})
     activities = next(r for r in rows if r.key == "activities")
     assert activities.status == "unchecked" and not activities.blocks
+
+
+@pytest.mark.parametrize(
+    ("stated", "live", "holds"),
+    [(50, 50, True), (50, 41, True), (50, 40, False), (50, 51, False), (100, 99, True)],
+)
+def test_nearly_n_holds_at_most_n_within_the_decade_below(stated, live, holds) -> None:
+    assert figure_holds(stated, live, approximate=True, qualifier="近") is holds
+
+
+def test_a_row_keeps_the_sentence_and_the_qualifier() -> None:
+    from zhenggai.core.parser import parse_text
+
+    text = (
+        "关于巡察整改情况的通报\n根据安排，共制定整改措施近50条，建立完善制度20余项。\n"
+        "一、下一步工作\n继续抓好整改。\n"
+    )
+    rows = {r.key: r for r in check_figures(parse_text(text), {"measures": 45, "institutions": 25})}
+    assert rows["measures"].qualifier == "近" and rows["measures"].status == "match"
+    assert "近50条" in rows["measures"].sentence
+    assert rows["institutions"].qualifier == "余" and rows["institutions"].status == "match"
+    moved = check_figures(parse_text(text), {"measures": 51, "institutions": 25})
+    assert next(r for r in moved if r.key == "measures").status == "mismatch"

@@ -9,7 +9,9 @@ and the live value it was given for — so a later change of either opens the qu
 Figures the ledger cannot count (money recovered, a completion rate) are shown unchecked.
 
 An approximate figure ("20余次") holds when the live figure lies in its decade: 20 ≤ n < 30,
-100余 is 100 ≤ n < 200. Pure Python: no Django.
+100余 is 100 ≤ n < 200; "近50" (nearly) is at most the figure, within the decade below it:
+40 < n ≤ 50. Each row keeps the sentence the figure stands in, for the preview to show it.
+Pure Python: no Django.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class FigureRow:
     live: int | None
     status: Status
     override: Override | None = None
+    #: The whole sentence the figure stands in, and the word making it approximate.
+    sentence: str = ""
+    qualifier: str | None = None
 
     @property
     def blocks(self) -> bool:
@@ -88,11 +93,16 @@ def live_value(key: str, live: Mapping[str, int]) -> int | None:
     return None
 
 
-def figure_holds(stated: float, live: int, *, approximate: bool) -> bool:
-    """Equal, or for "N余" within N's decade (20余 → 20…29)."""
+def figure_holds(
+    stated: float, live: int, *, approximate: bool, qualifier: str | None = None
+) -> bool:
+    """Equal; for "N余"/"N多" within N's decade (20余 → 20…29); for "近N" at most N and
+    within the decade below (近50 → 41…50)."""
     if not approximate:
         return stated == live
     step = 10 ** max(len(str(int(stated))) - 1, 0)
+    if qualifier == "近":
+        return stated - step < live <= stated
     return stated <= live < stated + step
 
 
@@ -106,12 +116,13 @@ def check_figures(
     for key, stated in document.claims.items():
         words = document.claims_text.get(key)
         approximate = bool(words and words.approximate)
+        qualifier = words.qualifier if words else None
         value = live_value(key, live)
         override: Override | None = None
         status: Status
         if value is None:
             status = "unchecked"
-        elif figure_holds(stated, value, approximate=approximate):
+        elif figure_holds(stated, value, approximate=approximate, qualifier=qualifier):
             status = "match"
         else:
             candidate = latest.get(key)
@@ -131,6 +142,8 @@ def check_figures(
                 live=value,
                 status=status,
                 override=override,
+                sentence=words.sentence if words else "",
+                qualifier=qualifier,
             )
         )
     rows.sort(key=lambda r: (r.line is None, r.line or 0))

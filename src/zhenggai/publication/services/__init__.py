@@ -6,6 +6,7 @@ from zhenggai.publication.services.common import TEXT_INVALID, TITLE_MISSING, WR
 from zhenggai.publication.services.drafts import (
     ALREADY_PUBLISHED,
     IN_REVIEW,
+    STALE,
     UNCHANGED,
     announcement_generate,
     announcement_save,
@@ -52,6 +53,7 @@ __all__ = [
     "OVERRIDE_NOT_NEEDED",
     "OVERRIDE_REASON_REQUIRED",
     "RETURN_REASON_REQUIRED",
+    "STALE",
     "TEXT_INVALID",
     "TITLE_MISSING",
     "UNCHANGED",

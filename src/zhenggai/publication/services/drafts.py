@@ -38,6 +38,8 @@ ALREADY_PUBLISHED = "第{version}版通报已发布；如需修改，请以更�
 IN_REVIEW = "第{version}版通报已报送审定，请审定人退回后再重新生成"
 UNCHANGED = "正文没有改动，未保存新的修改"
 VISIBILITY_INVALID = "发布范围无效：{value}"
+#: Two tabs (or two people) editing the same draft: the later save names the earlier one.
+STALE = "草稿已由{author}另行保存（第{revision}次保存），您的修改尚未保存：请核对现在的正文，再决定是否以您的文字为准保存"
 
 NOTE_GENERATED = "由台账生成"
 NOTE_REGENERATED = "由台账重新生成"
@@ -133,16 +135,30 @@ def _save(
 
 @transaction.atomic
 def announcement_save(
-    *, announcement: Announcement, body: str, actor: User, note: str = NOTE_EDITED
+    *,
+    announcement: Announcement,
+    body: str,
+    actor: User,
+    note: str = NOTE_EDITED,
+    base_revision: int | None = None,
 ) -> Announcement:
     """Save the office's edit of a draft as its next revision.
 
     The text must still lay out whole (every line placed in the structure, a title on the
-    first line); the title is read from it.
+    first line); the title is read from it. `base_revision` is the revision the editor
+    started from: when the draft was saved since (another tab, another person), the save
+    is refused with `STALE` (code "stale") instead of silently replacing that text.
     """
     require(actor, Action.DRAFT_ANNOUNCEMENT, inspection=announcement.inspection)
     announcement = lock(announcement)
     expect_state(announcement, (S.DRAFT,), "修改")
+    if base_revision is not None and base_revision != announcement.revision:
+        latest = announcement.revisions.select_related("author").order_by("-number").first()
+        author = latest.author if latest is not None else None
+        name = (author.display_name or author.username) if author is not None else "他人"
+        raise ValidationError(
+            STALE.format(author=name, revision=announcement.revision), code="stale"
+        )
     body = normalised_text(body)
     if body == announcement.body:
         raise ValidationError({"body": UNCHANGED})
