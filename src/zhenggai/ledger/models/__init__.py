@@ -28,6 +28,7 @@ from zhenggai.ledger.models.measure import (
     MeasureFinding,
 )
 from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
+from zhenggai.ledger.models.staging import ImportStaging, StagingKind
 from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "FollowUpReview",
     "FormalReport",
     "FormalReportSubmission",
+    "ImportStaging",
     "Inspection",
     "LeadingGroupMember",
     "Measure",
@@ -56,4 +58,5 @@ __all__ = [
     "RectificationPlan",
     "Reopening",
     "SourceDocument",
+    "StagingKind",
 ]

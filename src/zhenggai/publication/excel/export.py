@@ -25,7 +25,13 @@ from django.db.models import FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import view_scope
 from zhenggai.core.ledger_sheet import numbered
-from zhenggai.ledger.choices import AnswerKind, InspectionKind, InspectionLevel, MeasureState, Urgency
+from zhenggai.ledger.choices import (
+    AnswerKind,
+    InspectionKind,
+    InspectionLevel,
+    MeasureState,
+    Urgency,
+)
 from zhenggai.ledger.models import Finding, Inspection, Measure, ProgressReport
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures, ledger_filter_q
 from zhenggai.ledger.selectors.scope import sees_whole
@@ -93,9 +99,7 @@ def export_ledger(
     several = query.inspection is None and len(inspection_ids) > 1
     infos = _inspection_infos(inspection_ids)
     titles = {info["id"]: info["title"] for info in infos}
-    rows = _numbered(
-        heapq.merge(_measure_rows(measures), unanswered, key=lambda r: r[0]), titles
-    )
+    rows = _numbered(heapq.merge(_measure_rows(measures), unanswered, key=lambda r: r[0]), titles)
     title = f"{infos[0]['title']}整改台账" if len(infos) == 1 else "整改台账"
     count = write_ledger(
         out,
@@ -113,7 +117,9 @@ def _whole_inspections(user: User | AnonymousUser | None, query: LedgerQuery) ->
         return []
     if user is None:
         return [query.inspection] if Inspection.objects.filter(pk=query.inspection).exists() else []
-    inspection = Inspection.objects.select_related("organisation").filter(pk=query.inspection).first()
+    inspection = (
+        Inspection.objects.select_related("organisation").filter(pk=query.inspection).first()
+    )
     if inspection is None or not sees_whole(view_scope(user), inspection):
         return []
     return [inspection.pk]
@@ -121,9 +127,20 @@ def _whole_inspections(user: User | AnonymousUser | None, query: LedgerQuery) ->
 
 def _inspection_infos(ids: list[int]) -> list[dict[str, Any]]:
     levels, kinds = dict(InspectionLevel.choices), dict(InspectionKind.choices)
-    rows = Inspection.objects.filter(pk__in=ids).order_by("pk").values(
-        "id", "title", "group", "organisation__name", "level", "kind", "start", "end",
-        "feedback_date",
+    rows = (
+        Inspection.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values(
+            "id",
+            "title",
+            "group",
+            "organisation__name",
+            "level",
+            "kind",
+            "start",
+            "end",
+            "feedback_date",
+        )
     )
     return [
         {
@@ -140,7 +157,9 @@ def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...]
     latest = ProgressReport.objects.filter(measure=OuterRef("pk")).order_by("-reported_at", "-id")
     qs = (
         measures.annotate(
-            main_link=FilteredRelation("finding_links", condition=Q(finding_links__is_primary=True)),
+            main_link=FilteredRelation(
+                "finding_links", condition=Q(finding_links__is_primary=True)
+            ),
             latest_progress=Subquery(latest.values("narrative")[:1]),
         )
         .order_by(*_TREE, "sort_order", "id")
@@ -168,24 +187,29 @@ def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...]
     )
     for r in qs.iterator(chunk_size=CHUNK):
         key = (*(-1 if v is None else v for v in r[:7]), 0, r[23], r[24])
-        yield key, {
-            "aspect": numbered(r[7], r[8] or "") if r[2] is not None else "",
-            "problem": numbered(r[9], r[10] or "") if r[4] is not None else "",
-            "finding": numbered(r[11], r[12] or "") if r[6] is not None else "",
-            "measure": numbered(r[13], r[14]),
-            "target": r[15] or None,
-            "leader": r[16],
-            "unit": r[17],
-            "person": r[18],
-            "deadline": r[19],
-            "urgency": str(_URGENCY_LABELS.get(r[20], r[20])),
-            "progress": r[21],
-            "state": str(_STATE_LABELS.get(r[22], r[22])),
-            "_ids": (r[0], r[2], r[4], r[6]),
-        }
+        yield (
+            key,
+            {
+                "aspect": numbered(r[7], r[8] or "") if r[2] is not None else "",
+                "problem": numbered(r[9], r[10] or "") if r[4] is not None else "",
+                "finding": numbered(r[11], r[12] or "") if r[6] is not None else "",
+                "measure": numbered(r[13], r[14]),
+                "target": r[15] or None,
+                "leader": r[16],
+                "unit": r[17],
+                "person": r[18],
+                "deadline": r[19],
+                "urgency": str(_URGENCY_LABELS.get(r[20], r[20])),
+                "progress": r[21],
+                "state": str(_STATE_LABELS.get(r[22], r[22])),
+                "_ids": (r[0], r[2], r[4], r[6]),
+            },
+        )
 
 
-def _findings_without_measures(inspection_ids: list[int]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+def _findings_without_measures(
+    inspection_ids: list[int],
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     if not inspection_ids:
         return []
     rows = (
@@ -196,7 +220,18 @@ def _findings_without_measures(inspection_ids: list[int]) -> list[tuple[tuple[An
     out = []
     for f in rows:
         p, a = f.problem, f.problem.aspect
-        key = (f.inspection_id, a.sort_order, a.pk, p.sort_order, p.pk, f.sort_order, f.pk, -1, 0, 0)
+        key = (
+            f.inspection_id,
+            a.sort_order,
+            a.pk,
+            p.sort_order,
+            p.pk,
+            f.sort_order,
+            f.pk,
+            -1,
+            0,
+            0,
+        )
         out.append(
             (
                 key,

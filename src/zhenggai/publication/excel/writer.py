@@ -29,9 +29,20 @@ from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPEC
 SHEET = "整改台账"
 #: Column widths in characters (a Chinese character is about two).
 WIDTHS = {
-    "no": 6, "aspect": 14, "problem": 24, "finding": 32, "measure": 40, "target": 20,
-    "leader": 10, "unit": 16, "person": 10, "deadline": 13, "urgency": 10, "progress": 32,
-    "state": 9, "inspection": 24,
+    "no": 6,
+    "aspect": 14,
+    "problem": 24,
+    "finding": 32,
+    "measure": 40,
+    "target": 20,
+    "leader": 10,
+    "unit": 16,
+    "person": 10,
+    "deadline": 13,
+    "urgency": 10,
+    "progress": 32,
+    "state": 9,
+    "inspection": 24,
 }
 #: Columns whose equal neighbours are merged, outermost first: a merge of an inner column
 #: never crosses the boundary of an outer one.
@@ -138,10 +149,7 @@ def write_ledger(
                 broke = True
         values = row.values
         ws.append(
-            [
-                _Styles.cell(ws, tpl, values.get(k))
-                for k, tpl in zip(keys, templates, strict=True)
-            ]
+            [_Styles.cell(ws, tpl, values.get(k)) for k, tpl in zip(keys, templates, strict=True)]
         )
     for level in range(3):
         _close_run(ws, merged_letters[level], open_runs[level], row_no)
@@ -172,9 +180,7 @@ def _sheet_setup(ws: WriteOnlyWorksheet, keys: list[str]) -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def _info_sheet(
-    wb: Workbook, inspections: Iterable[Mapping[str, Any]], styles: _Styles
-) -> None:
+def _info_sheet(wb: Workbook, inspections: Iterable[Mapping[str, Any]], styles: _Styles) -> None:
     """巡察信息: one row per inspection, enough for the file alone to recreate it."""
     ws = wb.create_sheet(INFO_SHEET)
     for index, (key, _label) in enumerate(INFO_COLUMNS, start=1):
@@ -192,4 +198,3 @@ def _info_sheet(
                 for key, _label in INFO_COLUMNS
             ]
         )
-

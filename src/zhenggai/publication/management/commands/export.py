@@ -30,13 +30,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--output", "-o", required=True, help="输出文件（.xlsx）")
-        parser.add_argument("--user", metavar="USERNAME", help="以该用户的可见范围导出（默认：系统，全部）")
+        parser.add_argument(
+            "--user", metavar="USERNAME", help="以该用户的可见范围导出（默认：系统，全部）"
+        )
         parser.add_argument("--inspection", metavar="ID", help="巡察编号")
         parser.add_argument("--aspect", metavar="ID", help="方面编号")
         parser.add_argument("--unit", metavar="ID", help="责任单位（组织）编号")
         parser.add_argument("--leader", metavar="ID", help="责任领导（人员）编号")
         parser.add_argument("--person", metavar="ID", help="责任人（人员）编号")
-        parser.add_argument("--state", action="append", choices=MeasureState.values, help="状态，可重复")
+        parser.add_argument(
+            "--state", action="append", choices=MeasureState.values, help="状态，可重复"
+        )
         parser.add_argument("--signal", action="append", choices=["green", "yellow", "red", "none"])
         parser.add_argument("--urgency", choices=Urgency.values)
         parser.add_argument("--due-from", metavar="YYYY-MM-DD")
@@ -51,16 +55,29 @@ class Command(BaseCommand):
             {
                 name: options[name.replace("-", "_")]
                 for name in (
-                    "inspection", "aspect", "unit", "leader", "person", "state", "signal",
-                    "urgency", "due_from", "due_to",
+                    "inspection",
+                    "aspect",
+                    "unit",
+                    "leader",
+                    "person",
+                    "state",
+                    "signal",
+                    "urgency",
+                    "due_from",
+                    "due_to",
                 )
                 if options[name] is not None
             }
             | ({"stalled": "1"} if options["stalled"] else {})
         )
         for name, error in query.errors.items():
-            raise CommandError(BAD_FILTER.format(name=name.replace("_", "-"), error=error), returncode=2)
-        if query.inspection is not None and not Inspection.objects.filter(pk=query.inspection).exists():
+            raise CommandError(
+                BAD_FILTER.format(name=name.replace("_", "-"), error=error), returncode=2
+            )
+        if (
+            query.inspection is not None
+            and not Inspection.objects.filter(pk=query.inspection).exists()
+        ):
             raise CommandError(NO_SUCH_INSPECTION.format(id=query.inspection), returncode=2)
         user = None
         if options["user"]:
