@@ -9,6 +9,7 @@ upload"); `staging_mark_confirmed` closes the row inside the confirm's transacti
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +25,7 @@ from zhenggai.accounts.permissions import Action, actions_of, forbidden, roles_h
 from zhenggai.audit.services import audit_record
 from zhenggai.core.errors import InputError
 from zhenggai.ledger.models import ImportStaging, Inspection, StagingKind
+from zhenggai.ledger.models.staging import STAGING_DAYS
 from zhenggai.ledger.services.stored_files import store_file
 
 STAGING_EXPIRED = "该上传已过期（保留 7 天），请重新上传"
@@ -57,8 +59,11 @@ def staging_create(
     """Keep an upload and its parse until it is confirmed or expires."""
     if not may_stage(actor):
         raise forbidden(Action.IMPORT)
+    now = clock.now()
     staging = ImportStaging(
         kind=kind,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=STAGING_DAYS),
         original_name=filename[:255],
         sha256=sha256_of(data),
         size=len(data),
