@@ -82,10 +82,10 @@ def header_key(text: str) -> str | None:
 
 
 # The numbering written in front of a text, as documents write it: aspects （一）/一、,
-# problems 1./1、/1．, findings （1）, measures 一是/二是. Only these exact shapes are split
+# problems 1./1、/1．, findings （1）; in the aspect column （1） is an aspect's too, measures 一是/二是. Only these exact shapes are split
 # off, so a text that merely starts with a numeral ("三会一课") is left whole.
 _CN = "一二三四五六七八九十百零〇两"
-_ASPECT = re.compile(rf"^\s*([（(]([{_CN}]+)[)）]|([{_CN}]+)、)")
+_ASPECT = re.compile(rf"^\s*([（(]([{_CN}0-9０-９]+)[)）]|([{_CN}]+)、)")
 _PROBLEM = re.compile(r"^\s*(([0-9０-９]+)[.．、])(?![0-9])")
 _FINDING = re.compile(r"^\s*([（(]([0-9０-９]+)[)）])")
 _MEASURE = re.compile(rf"^\s*(([{_CN}]+)是)")
