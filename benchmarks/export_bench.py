@@ -9,7 +9,7 @@ Generates the synthetic ledger (benchmarks/generate.py; scale 0.04 = 100,000 mea
 
 - `read`: the export's rows read from the database and numbered, nothing written — the
   database's share;
-- `openpyxl`: `zhenggai.publication.excel.export.export_ledger` as `zhenggai export` runs it
+- `openpyxl`: `zhenggai.ledger.excel_export.export.export_ledger` as `zhenggai export` runs it
   (openpyxl write-only, styles, merges, the info sheet);
 - `xlsxwriter`: the same rows written by XlsxWriter in constant-memory mode with the same
   formats and merges (only when XlsxWriter is importable: it is not a dependency; point
@@ -39,7 +39,7 @@ VARIANTS = ("read", "openpyxl", "xlsxwriter")
 def _rows() -> Any:
     """The export's own row stream (what the writer is fed), without a writer."""
     from zhenggai.ledger.selectors.filters import LedgerQuery
-    from zhenggai.publication.excel import export
+    from zhenggai.ledger.excel_export import export
 
     measures = export.export_queryset(None, LedgerQuery())
     return export._numbered(export._measure_rows(measures), {})
@@ -49,7 +49,7 @@ def _xlsxwriter(path: str) -> int:
     import xlsxwriter
 
     from zhenggai.core.ledger_sheet import COLUMNS
-    from zhenggai.publication.excel.writer import MERGED, WIDTHS
+    from zhenggai.ledger.excel_export.writer import MERGED, WIDTHS
 
     wb = xlsxwriter.Workbook(path, {"constant_memory": True})
     ws = wb.add_worksheet("整改台账")
@@ -100,7 +100,7 @@ def child(variant: str, out: str) -> dict[str, Any]:
         rows = sum(1 for _ in _rows())
     elif variant == "openpyxl":
         from zhenggai.ledger.selectors.filters import LedgerQuery
-        from zhenggai.publication.excel.export import export_ledger
+        from zhenggai.ledger.excel_export.export import export_ledger
 
         rows = export_ledger(user=None, query=LedgerQuery(), out=out).rows
     else:

@@ -106,6 +106,6 @@ def test_purge_deletes_expired_rows_and_their_files(capsys):
     storage, name = old.file.storage, old.file.name
     assert storage.exists(name)
     call_command("purge_staging")
-    assert "已删除 1 个过期的导入暂存" in capsys.readouterr().out
+    assert "已删除 1 个过期的导入暂存，" in capsys.readouterr().out
     assert list(ImportStaging.objects.all()) == [fresh]
     assert not storage.exists(name)

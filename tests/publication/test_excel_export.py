@@ -15,8 +15,8 @@ from zhenggai.cli import main
 from zhenggai.core.ledger_sheet import COLUMNS, INFO_SHEET
 from zhenggai.ledger.models import Inspection, Measure
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
-from zhenggai.publication.excel.export import export_ledger
-from zhenggai.publication.excel.writer import SHEET
+from zhenggai.ledger.excel_export.export import export_ledger
+from zhenggai.ledger.excel_export.writer import SHEET
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from zhenggai.ledger.choices import AnswerKind
 from zhenggai.ledger.models import Finding, Inspection
 from zhenggai.ledger.selectors.filters import LedgerQuery
 from zhenggai.ledger.services.excel_import import excel_confirm, excel_stage
-from zhenggai.publication.excel.export import export_ledger
+from zhenggai.ledger.excel_export.export import export_ledger
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from zhenggai.accounts.models import User
 from zhenggai.ledger.choices import MeasureState, Urgency
 from zhenggai.ledger.models import Inspection
 from zhenggai.ledger.selectors.filters import LedgerQuery
-from zhenggai.publication.excel.export import export_ledger
+from zhenggai.ledger.excel_export.export import export_ledger
 
 NO_SUCH_INSPECTION = "没有编号为 {id} 的巡察"
 NO_SUCH_USER = "没有用户名为 {name} 的用户"
