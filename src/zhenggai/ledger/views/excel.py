@@ -121,7 +121,10 @@ def import_excel(request: HtmxHttpRequest) -> HttpResponse:
             else:
                 return HttpResponseRedirect(reverse("ledger:import-excel-preview", args=[staging.pk]))
         status = 400
-    return render(request, "ledger/excel/upload.html", {"form": form}, status=status)
+    crumbs = [(_("导入 Excel 台账"), "")]
+    return render(
+        request, "ledger/excel/upload.html", {"form": form, "crumbs": crumbs}, status=status
+    )
 
 
 def _staging(request: HtmxHttpRequest, pk: int) -> ImportStaging:
