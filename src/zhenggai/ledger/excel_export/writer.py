@@ -2,7 +2,7 @@
 
 Write-only mode keeps memory flat whatever the row count (benchmarks/export_bench.py
 measured it against XlsxWriter's constant-memory mode: docs/benchmarks.md). It has no
-`merge_cells`, but `ws.merged_cells.add` records a range that is written at save: the
+`merge_cells`, but the sheet's `merged_cells` is written at save: the
 aspect, problem and finding cells are merged over their measures' rows as offices format
 them, so a merge is closed when the next row starts another one.
 
@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPECTION_COLUMN
@@ -124,7 +125,7 @@ def write_ledger(
     ncols = len(columns)
     last = get_column_letter(ncols)
     ws.append([_Styles.cell(ws, styles.title, title), *[None] * (ncols - 1)])
-    ws.merged_cells.add(f"A1:{last}1")
+    merges = [CellRange(f"A1:{last}1")]
     ws.row_dimensions[1].height = 36
     ws.append([_Styles.cell(ws, styles.header, label) for _, label in columns])
     templates = [
@@ -143,7 +144,7 @@ def write_ledger(
         broke = False
         for level in range(3):
             if broke or row.groups[level] != current[level]:
-                _close_run(ws, merged_letters[level], open_runs[level], row_no - 1)
+                _close_run(merges, merged_letters[level], open_runs[level], row_no - 1)
                 open_runs[level] = row_no
                 current[level] = row.groups[level]
                 broke = True
@@ -152,15 +153,18 @@ def write_ledger(
             [_Styles.cell(ws, tpl, values.get(k)) for k, tpl in zip(keys, templates, strict=True)]
         )
     for level in range(3):
-        _close_run(ws, merged_letters[level], open_runs[level], row_no)
+        _close_run(merges, merged_letters[level], open_runs[level], row_no)
+    # Set once at the end: `merged_cells.add` checks each new range against every earlier
+    # one (quadratic: minutes for the ~60,000 merges of 100,000 measures).
+    ws.merged_cells = MultiCellRange(merges)
     _info_sheet(wb, inspections, styles)
     wb.save(out)
     return count
 
 
-def _close_run(ws: WriteOnlyWorksheet, letter: str, first: int, last: int) -> None:
+def _close_run(merges: list[CellRange], letter: str, first: int, last: int) -> None:
     if last > first:
-        ws.merged_cells.add(f"{letter}{first}:{letter}{last}")
+        merges.append(CellRange(f"{letter}{first}:{letter}{last}"))
 
 
 def _sheet_setup(ws: WriteOnlyWorksheet, keys: list[str]) -> None:
