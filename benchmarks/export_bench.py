@@ -38,8 +38,8 @@ VARIANTS = ("read", "openpyxl", "xlsxwriter")
 
 def _rows() -> Any:
     """The export's own row stream (what the writer is fed), without a writer."""
-    from zhenggai.ledger.selectors.filters import LedgerQuery
     from zhenggai.ledger.excel_export import export
+    from zhenggai.ledger.selectors.filters import LedgerQuery
 
     measures = export.export_queryset(None, LedgerQuery())
     return export._numbered(export._measure_rows(measures), {})
@@ -99,8 +99,8 @@ def child(variant: str, out: str) -> dict[str, Any]:
     if variant == "read":
         rows = sum(1 for _ in _rows())
     elif variant == "openpyxl":
-        from zhenggai.ledger.selectors.filters import LedgerQuery
         from zhenggai.ledger.excel_export.export import export_ledger
+        from zhenggai.ledger.selectors.filters import LedgerQuery
 
         rows = export_ledger(user=None, query=LedgerQuery(), out=out).rows
     else:

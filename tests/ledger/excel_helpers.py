@@ -9,19 +9,68 @@ from typing import Any
 
 from openpyxl import Workbook
 
-HEADERS = ["序号", "方面", "问题", "具体问题", "整改措施", "责任领导", "责任单位", "责任人", "整改时限", "状态", "整改进展"]
+HEADERS = [
+    "序号",
+    "方面",
+    "问题",
+    "具体问题",
+    "整改措施",
+    "责任领导",
+    "责任单位",
+    "责任人",
+    "整改时限",
+    "状态",
+    "整改进展",
+]
 INFO = [
-    ("巡察", "巡察组", "被巡察党组织", "层级", "巡察类型", "巡察开始日期", "巡察结束日期", "反馈日期"),
-    ("区委第一巡察组对示范区交通局党组的常规巡察", "区委第一巡察组", "中共示范区交通局党组", "巡察", "常规巡察",
-     dt.date(2026, 3, 1), dt.date(2026, 4, 30), dt.date(2026, 6, 10)),
+    (
+        "巡察",
+        "巡察组",
+        "被巡察党组织",
+        "层级",
+        "巡察类型",
+        "巡察开始日期",
+        "巡察结束日期",
+        "反馈日期",
+    ),
+    (
+        "区委第一巡察组对示范区交通局党组的常规巡察",
+        "区委第一巡察组",
+        "中共示范区交通局党组",
+        "巡察",
+        "常规巡察",
+        dt.date(2026, 3, 1),
+        dt.date(2026, 4, 30),
+        dt.date(2026, 6, 10),
+    ),
 ]
 
 
-def row(problem: str = "1.执法程序不规范。", finding: str = "（1）部分案卷缺少审批记录。",
-        measure: str = "一是全面梳理案卷。", unit: str = "", deadline: Any = dt.date(2026, 12, 31),
-        state: str = "", progress: str = "", aspect: str = "（一）党的纪律建设方面",
-        leader: str = "", person: str = "") -> list[Any]:
-    return [None, aspect, problem, finding, measure, leader, unit, person, deadline, state, progress]
+def row(
+    problem: str = "1.执法程序不规范。",
+    finding: str = "（1）部分案卷缺少审批记录。",
+    measure: str = "一是全面梳理案卷。",
+    unit: str = "",
+    deadline: Any = dt.date(2026, 12, 31),
+    state: str = "",
+    progress: str = "",
+    aspect: str = "（一）党的纪律建设方面",
+    leader: str = "",
+    person: str = "",
+) -> list[Any]:
+    return [
+        None,
+        aspect,
+        problem,
+        finding,
+        measure,
+        leader,
+        unit,
+        person,
+        deadline,
+        state,
+        progress,
+    ]
 
 
 def workbook(

@@ -53,8 +53,12 @@ def test_a_valid_sheet_becomes_an_inspection_with_its_tree(tmp_path, capsys):
         [
             row(measure="一是全面梳理案卷。"),
             row(problem=None, finding=None, measure="二是建立审批台账。", aspect=None),
-            row(finding="（2）执法记录仪使用不规范。", measure="规范执法记录仪使用。", aspect=None,
-                problem=None),
+            row(
+                finding="（2）执法记录仪使用不规范。",
+                measure="规范执法记录仪使用。",
+                aspect=None,
+                problem=None,
+            ),
         ],
         merges=["B3:B5", "C3:C5", "D3:D4"],
     )
@@ -74,10 +78,34 @@ def test_a_valid_sheet_becomes_an_inspection_with_its_tree(tmp_path, capsys):
 
 
 def test_headers_are_read_through_their_synonyms():
-    headers = ["序号", "问题类别", "反馈问题", "问题表现", "整改举措", "分管领导", "牵头单位", "具体责任人", "完成时限", "整改状态", "完成情况"]
+    headers = [
+        "序号",
+        "问题类别",
+        "反馈问题",
+        "问题表现",
+        "整改举措",
+        "分管领导",
+        "牵头单位",
+        "具体责任人",
+        "完成时限",
+        "整改状态",
+        "完成情况",
+    ]
     staging = stage(workbook([row()], headers=headers))
     plan = excel_preview(staging=staging, create_missing=True)
-    assert set(plan.mapping) == {"no", "aspect", "problem", "finding", "measure", "leader", "unit", "person", "deadline", "state", "progress"}
+    assert set(plan.mapping) == {
+        "no",
+        "aspect",
+        "problem",
+        "finding",
+        "measure",
+        "leader",
+        "unit",
+        "person",
+        "deadline",
+        "state",
+        "progress",
+    }
     assert plan.is_valid
 
 
@@ -120,7 +148,9 @@ def test_a_sheet_with_errors_writes_nothing(tmp_path, capsys):
 
 
 def test_skip_bad_rows_imports_the_valid_ones_and_lists_the_others(tmp_path, capsys):
-    data = workbook([row(), row(measure="二是整改。", deadline="下个月"), row(measure="三是复查。")])
+    data = workbook(
+        [row(), row(measure="二是整改。", deadline="下个月"), row(measure="三是复查。")]
+    )
     assert run_import(tmp_path, data, "--skip-bad-rows") == 0
     out = capsys.readouterr().out
     assert "跳过 1 个错误行" in out and "第 4 行，“整改时限”列" in out
@@ -133,7 +163,10 @@ def test_unknown_units_are_listed_and_created_only_when_asked(tmp_path, capsys):
     data = workbook([row(unit="法制科", person="张三", leader="李四")])
     staging = stage(data)
     plan = excel_preview(staging=staging)
-    assert plan.unknown_units == ["法制科"] and plan.unknown_people == ["李四", "张三"]  # leader column first
+    assert plan.unknown_units == ["法制科"] and plan.unknown_people == [
+        "李四",
+        "张三",
+    ]  # leader column first
     assert run_import(tmp_path, data, "--create-missing") == 0
     measure = Measure.objects.get()
     assert measure.lead_unit.name == "法制科"
@@ -146,10 +179,14 @@ def test_known_names_and_mapped_names_are_matched():
     unit = OrganisationFactory(name="法制科")
     person = PersonFactory(name="张三", organisation=unit)
     other = OrganisationFactory(name="执法大队")
-    staging = stage(workbook([row(unit="法制科", person="张三"), row(measure="二是。", unit="大队")]))
+    staging = stage(
+        workbook([row(unit="法制科", person="张三"), row(measure="二是。", unit="大队")])
+    )
     plan = excel_preview(staging=staging, names={"大队": other.pk})
     assert plan.is_valid
-    result = excel_confirm(staging=staging, sha256=staging.sha256, actor=None, names={"大队": other.pk})
+    result = excel_confirm(
+        staging=staging, sha256=staging.sha256, actor=None, names={"大队": other.pk}
+    )
     measures = Measure.objects.filter(inspection=result.inspection).order_by("sort_order")
     assert [m.lead_unit for m in measures] == [unit, other]
     assert measures[0].responsible_person == person
@@ -160,7 +197,12 @@ def test_states_and_progress_are_imported_with_their_source_in_the_audit_log(tmp
         [
             row(state="已销号", progress="已完成案卷评查。"),
             row(measure="二是整改中。", state="整改中"),
-            row(finding="（2）情况说明的问题。", measure="", state="情况说明", progress="因客观原因暂不能整改。"),
+            row(
+                finding="（2）情况说明的问题。",
+                measure="",
+                state="情况说明",
+                progress="因客观原因暂不能整改。",
+            ),
         ]
     )
     assert run_import(tmp_path, data) == 0
@@ -183,7 +225,9 @@ def test_an_existing_inspection_receives_the_rows(tmp_path, capsys):
     from tests.factories import InspectionFactory
 
     inspection = InspectionFactory()
-    assert run_import(tmp_path, workbook([row()], info=None), "--inspection", str(inspection.pk)) == 0
+    assert (
+        run_import(tmp_path, workbook([row()], info=None), "--inspection", str(inspection.pk)) == 0
+    )
     assert Measure.objects.get().inspection == inspection
 
 
@@ -247,7 +291,9 @@ def test_an_old_xls_file_is_refused_with_advice(tmp_path, capsys):
 
 def test_dates_are_read_in_the_ways_offices_write_them():
     parse = plan_module.parse_date
-    assert parse("2026-03-31") == parse("2026/3/31") == parse("2026年3月31日") == dt.date(2026, 3, 31)
+    assert (
+        parse("2026-03-31") == parse("2026/3/31") == parse("2026年3月31日") == dt.date(2026, 3, 31)
+    )
     assert parse("2026年2月底") == dt.date(2026, 2, 28)
     with pytest.raises(ValueError):
         parse("年底")

@@ -30,7 +30,9 @@ def _media(settings: Any, tmp_path: Path) -> None:
 def office() -> Client:
     committee = OrganisationFactory(name=COMMITTEE, kind=OrganisationKind.COMMITTEE)
     user = UserFactory()
-    RoleAssignment.objects.create(user=user, role=Role.OFFICE, organisation=committee, include_subtree=True)
+    RoleAssignment.objects.create(
+        user=user, role=Role.OFFICE, organisation=committee, include_subtree=True
+    )
     client = Client()
     client.force_login(user)
     return client
@@ -69,7 +71,11 @@ def test_a_manual_mapping_is_kept_and_applied(office):
     staging = ImportStaging.objects.get()
     page = office.get(f"/import/excel/{staging.pk}/").content.decode()
     assert "没有对应“整改措施”的列" in page
-    data = {f"col_{i}": "" for i in range(len(headers))} | {"col_4": "measure", "col_3": "finding", "col_2": "problem"}
+    data = {f"col_{i}": "" for i in range(len(headers))} | {
+        "col_4": "measure",
+        "col_3": "finding",
+        "col_2": "problem",
+    }
     response = office.post(f"/import/excel/{staging.pk}/", data)
     assert response.status_code == 302
     staging.refresh_from_db()
@@ -83,7 +89,24 @@ def test_unknown_units_are_offered_for_mapping_or_creation(office):
     staging = ImportStaging.objects.get()
     page = office.get(f"/import/excel/{staging.pk}/").content.decode()
     assert 'data-testid="unknown-names"' in page and "大队" in page
-    data = {f"col_{i}": k for i, k in enumerate(["no", "aspect", "problem", "finding", "measure", "leader", "unit", "person", "deadline", "state", "progress"])}
+    data = {
+        f"col_{i}": k
+        for i, k in enumerate(
+            [
+                "no",
+                "aspect",
+                "problem",
+                "finding",
+                "measure",
+                "leader",
+                "unit",
+                "person",
+                "deadline",
+                "state",
+                "progress",
+            ]
+        )
+    }
     office.post(f"/import/excel/{staging.pk}/", data | {"unit_0": "new"})
     staging.refresh_from_db()
     assert staging.choices["names"] == {"大队": None}
@@ -131,7 +154,10 @@ def test_another_users_upload_is_not_found(office):
     client = Client()
     client.force_login(other)
     assert client.get(f"/import/excel/{staging.pk}/").status_code == 404
-    assert client.post(f"/import/excel/{staging.pk}/confirm/", {"sha256": staging.sha256}).status_code == 404
+    assert (
+        client.post(f"/import/excel/{staging.pk}/confirm/", {"sha256": staging.sha256}).status_code
+        == 404
+    )
 
 
 def test_the_preview_runs_the_same_queries_for_5_and_50_rows(office, django_assert_num_queries):

@@ -56,7 +56,8 @@ def test_a_confirm_with_another_hash_is_refused_and_writes_nothing():
 def test_an_expired_upload_cannot_be_confirmed():
     staging = excel_stage(data=workbook([row()]), filename="台账.xlsx", actor=None)
     ImportStaging.objects.filter(pk=staging.pk).update(
-        expires_at=clock.now() - dt.timedelta(seconds=1), created_at=clock.now() - dt.timedelta(days=8)
+        expires_at=clock.now() - dt.timedelta(seconds=1),
+        created_at=clock.now() - dt.timedelta(days=8),
     )
     staging.refresh_from_db()
     with pytest.raises(InputError, match="已过期"):

@@ -13,10 +13,10 @@ from tests.publication.helpers import user_with
 from zhenggai.accounts.choices import Role
 from zhenggai.cli import main
 from zhenggai.core.ledger_sheet import COLUMNS, INFO_SHEET
-from zhenggai.ledger.models import Inspection, Measure
-from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
 from zhenggai.ledger.excel_export.export import export_ledger
 from zhenggai.ledger.excel_export.writer import SHEET
+from zhenggai.ledger.models import Inspection, Measure
+from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,9 @@ def test_the_info_sheet_carries_the_particulars(ledger: Inspection, tmp_path):
     assert info[1][7].date() == ledger.feedback_date
 
 
-def test_several_inspections_get_an_inspection_column(ledger: Inspection, seed_inspection, tmp_path):
+def test_several_inspections_get_an_inspection_column(
+    ledger: Inspection, seed_inspection, tmp_path
+):
     ws = export(tmp_path, None)[SHEET]
     assert ws.cell(row=2, column=14).value == "巡察"
     assert {r[13] for r in data_rows(ws)} == {ledger.title, seed_inspection.title}
@@ -110,7 +112,9 @@ def test_several_inspections_get_an_inspection_column(ledger: Inspection, seed_i
 
 def test_the_command_exports_and_says_how_many(ledger: Inspection, tmp_path, capsys):
     out = tmp_path / "台账.xlsx"
-    assert main(["export", "--inspection", str(ledger.pk), "--state", "closed", "-o", str(out)]) == 0
+    assert (
+        main(["export", "--inspection", str(ledger.pk), "--state", "closed", "-o", str(out)]) == 0
+    )
     assert "已导出 2 条整改措施" in capsys.readouterr().out
     assert len(data_rows(load_workbook(out)[SHEET])) == 2
 

@@ -59,7 +59,9 @@ def test_bad_filters_are_a_400_that_says_why(ledger: Inspection):
     assert "日期格式应为" in page and "未知的选项：nonsense" in page
 
 
-def test_a_large_export_runs_as_a_task_with_progress_and_a_download(ledger: Inspection, monkeypatch):
+def test_a_large_export_runs_as_a_task_with_progress_and_a_download(
+    ledger: Inspection, monkeypatch
+):
     monkeypatch.setattr(views, "EXPORT_AT_ONCE", 2)
     owner = user_with(Role.OFFICE, ledger.organisation)
     office = client_for(owner)

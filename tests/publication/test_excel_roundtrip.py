@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from zhenggai.ledger.choices import AnswerKind
+from zhenggai.ledger.excel_export.export import export_ledger
 from zhenggai.ledger.models import Finding, Inspection
 from zhenggai.ledger.selectors.filters import LedgerQuery
 from zhenggai.ledger.services.excel_import import excel_confirm, excel_stage
-from zhenggai.ledger.excel_export.export import export_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -73,17 +73,33 @@ def test_the_factory_ledger_survives_a_round_trip(ledger: Inspection, tmp_path):
     Finding.objects.filter(inspection=ledger, no__isnull=True).update(marker="")
     again = round_trip(ledger, tmp_path)
     assert _diff(tree(again), tree(ledger)) == []
-    for field in ("title", "group", "organisation", "level", "kind", "start", "end", "feedback_date"):
+    for field in (
+        "title",
+        "group",
+        "organisation",
+        "level",
+        "kind",
+        "start",
+        "end",
+        "feedback_date",
+    ):
         assert getattr(again, field) == getattr(ledger, field), field
 
 
 def test_the_seed_ledger_survives_a_round_trip(seed_inspection: Inspection, tmp_path):
     again = round_trip(seed_inspection, tmp_path)
     assert tree(again) == tree(seed_inspection)
-    assert (again.aspects.count(), again.problems.count(), again.findings.count(), again.measures.count()) == (6, 12, 25, 44)
+    assert (
+        again.aspects.count(),
+        again.problems.count(),
+        again.findings.count(),
+        again.measures.count(),
+    ) == (6, 12, 25, 44)
 
 
 def _diff(a: Any, b: Any, path: str = "") -> list[str]:  # debugging aid
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _diff(x, y, f"{path}/{i}")]
+        return [
+            d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in _diff(x, y, f"{path}/{i}")
+        ]
     return [] if a == b else [f"{path}: {a!r} != {b!r}"]

@@ -22,15 +22,27 @@ def _office_upload(w: World) -> Any:
 
 
 CASES = [
-    Case("ledger export", lambda w: f"/ledger/export/?inspection={w.inspection.pk}",
-         expect=everyone(200)),
+    Case(
+        "ledger export",
+        lambda w: f"/ledger/export/?inspection={w.inspection.pk}",
+        expect=everyone(200),
+    ),
     Case("export job of nobody", lambda w: "/ledger/export/nosuchtoken/", expect=everyone(404)),
-    Case("import upload page", lambda w: "/import/excel/",
-         expect=everyone(403, admin=200, office=200)),
-    Case("import preview of the office's upload",
-         lambda w: f"/import/excel/{_office_upload(w).pk}/",
-         expect=everyone(404, office=200)),
-    Case("import confirm of the office's upload (wrong hash)",
-         lambda w: f"/import/excel/{_office_upload(w).pk}/confirm/", method="post",
-         data=lambda w: {"sha256": "0" * 64}, expect=everyone(404, office=400)),
+    Case(
+        "import upload page",
+        lambda w: "/import/excel/",
+        expect=everyone(403, admin=200, office=200),
+    ),
+    Case(
+        "import preview of the office's upload",
+        lambda w: f"/import/excel/{_office_upload(w).pk}/",
+        expect=everyone(404, office=200),
+    ),
+    Case(
+        "import confirm of the office's upload (wrong hash)",
+        lambda w: f"/import/excel/{_office_upload(w).pk}/confirm/",
+        method="post",
+        data=lambda w: {"sha256": "0" * 64},
+        expect=everyone(404, office=400),
+    ),
 ]

@@ -32,10 +32,10 @@ from zhenggai.ledger.choices import (
     MeasureState,
     Urgency,
 )
+from zhenggai.ledger.excel_export.writer import Row, write_ledger
 from zhenggai.ledger.models import Finding, Inspection, Measure, ProgressReport
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures, ledger_filter_q
 from zhenggai.ledger.selectors.scope import sees_whole
-from zhenggai.ledger.excel_export.writer import Row, write_ledger
 
 CHUNK = 2000
 #: Called with (rows written, rows in all) after each chunk.

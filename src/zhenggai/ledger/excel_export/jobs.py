@@ -81,9 +81,7 @@ def run_export_job(*, token: str, user_id: int, querystring: str) -> None:
         write_state(token, {**base, "state": "failed", "done": 0, "total": 0})
         raise
     default_storage.save(file_name(token), ContentFile(buffer.getvalue()))
-    write_state(
-        token, {**base, "state": "done", "done": result.rows, "total": result.rows}
-    )
+    write_state(token, {**base, "state": "done", "done": result.rows, "total": result.rows})
 
 
 def purge_export_jobs(*, now: Any) -> int:

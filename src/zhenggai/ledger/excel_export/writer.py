@@ -23,7 +23,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPECTION_COLUMN
 
@@ -66,8 +65,8 @@ class Row:
 class _Styles:
     """Template cells whose style arrays are copied onto each written cell."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
-        def make(**kw: Any) -> WriteOnlyCell:
+    def __init__(self, ws: Any) -> None:
+        def make(**kw: Any) -> Any:
             cell = WriteOnlyCell(ws)
             for name, value in kw.items():
                 setattr(cell, name, value)
@@ -98,9 +97,9 @@ class _Styles:
         )
 
     @staticmethod
-    def cell(ws: WriteOnlyWorksheet, template: WriteOnlyCell, value: Any) -> WriteOnlyCell:
+    def cell(ws: Any, template: Any, value: Any) -> Any:
         cell = WriteOnlyCell(ws, value)
-        cell._style = copy(template._style)
+        cell._style = copy(template._style)  # type: ignore[attr-defined]
         return cell
 
 
@@ -167,7 +166,7 @@ def _close_run(merges: list[CellRange], letter: str, first: int, last: int) -> N
         merges.append(CellRange(f"{letter}{first}:{letter}{last}"))
 
 
-def _sheet_setup(ws: WriteOnlyWorksheet, keys: list[str]) -> None:
+def _sheet_setup(ws: Any, keys: list[str]) -> None:
     """Frozen header, widths, A4 landscape fitted to the page width, header repeated."""
     for index, key in enumerate(keys, start=1):
         ws.column_dimensions[get_column_letter(index)].width = WIDTHS[key]
@@ -181,7 +180,7 @@ def _sheet_setup(ws: WriteOnlyWorksheet, keys: list[str]) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"  # Excel's page fields
 
 
 def _info_sheet(wb: Workbook, inspections: Iterable[Mapping[str, Any]], styles: _Styles) -> None:

@@ -81,9 +81,9 @@ def _merged_ranges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, 
     with archive.open(path) as fh:
         for _event, element in iterparse(fh):
             if element.tag == f"{_NS}mergeCell":
-                bounds = range_boundaries(element.get("ref", ""))
-                if None not in bounds:
-                    out.append(bounds)  # type: ignore[arg-type]
+                a, b, c, d = range_boundaries(element.get("ref", ""))
+                if a is not None and b is not None and c is not None and d is not None:
+                    out.append((a, b, c, d))
             element.clear()
     return out
 

@@ -24,8 +24,7 @@ from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import Action, actions_of, forbidden, roles_held
 from zhenggai.audit.services import audit_record
 from zhenggai.core.errors import InputError
-from zhenggai.ledger.models import ImportStaging, Inspection, StagingKind
-from zhenggai.ledger.models.staging import STAGING_DAYS
+from zhenggai.ledger.models import STAGING_DAYS, ImportStaging, Inspection, StagingKind
 from zhenggai.ledger.services.stored_files import store_file
 
 STAGING_EXPIRED = "该上传已过期（保留 7 天），请重新上传"

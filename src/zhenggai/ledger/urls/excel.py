@@ -14,7 +14,5 @@ urlpatterns = [
     ),
     path("import/excel/", excel.import_excel, name="import-excel"),
     path("import/excel/<int:pk>/", excel.import_excel_preview, name="import-excel-preview"),
-    path(
-        "import/excel/<int:pk>/confirm/", excel.import_excel_confirm, name="import-excel-confirm"
-    ),
+    path("import/excel/<int:pk>/confirm/", excel.import_excel_confirm, name="import-excel-confirm"),
 ]

@@ -119,7 +119,9 @@ def import_excel(request: HtmxHttpRequest) -> HttpResponse:
             except InputError as exc:
                 form.add_error("file", str(exc))
             else:
-                return HttpResponseRedirect(reverse("ledger:import-excel-preview", args=[staging.pk]))
+                return HttpResponseRedirect(
+                    reverse("ledger:import-excel-preview", args=[staging.pk])
+                )
         status = 400
     crumbs = [(_("导入 Excel 台账"), "")]
     return render(
@@ -138,7 +140,9 @@ def _choices_lists(user: User) -> tuple[list[tuple[int, str]], list[tuple[int, s
     """Units and people the user may map names to: those of the organisations where the
     user may import (first 300 of each, by name)."""
     where = organisations_where(user, [Role.OFFICE, Role.ADMIN])
-    units = list(Organisation.objects.filter(where).order_by("name").values_list("pk", "name")[:300])
+    units = list(
+        Organisation.objects.filter(where).order_by("name").values_list("pk", "name")[:300]
+    )
     people = list(
         Person.objects.filter(organisation__in=Organisation.objects.filter(where))
         .order_by("name")
@@ -147,7 +151,9 @@ def _choices_lists(user: User) -> tuple[list[tuple[int, str]], list[tuple[int, s
     return units, people
 
 
-def _preview_context(request: HtmxHttpRequest, staging: ImportStaging, data: Any = None) -> dict[str, Any]:
+def _preview_context(
+    request: HtmxHttpRequest, staging: ImportStaging, data: Any = None
+) -> dict[str, Any]:
     choices = staging.choices
     manual = choices.get("manual", {})
     names = {k: v for k, v in choices.get("names", {}).items()}
@@ -171,7 +177,10 @@ def _preview_context(request: HtmxHttpRequest, staging: ImportStaging, data: Any
         "plan": plan,
         "rows": plan.rows[:PREVIEW_ROWS],
         "confirm": ConfirmForm(initial={"sha256": staging.sha256}),
-        "crumbs": [(_("导入 Excel 台账"), reverse("ledger:import-excel")), (staging.original_name, "")],
+        "crumbs": [
+            (_("导入 Excel 台账"), reverse("ledger:import-excel")),
+            (staging.original_name, ""),
+        ],
     }
 
 

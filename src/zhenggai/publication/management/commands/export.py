@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenggai.accounts.models import User
 from zhenggai.ledger.choices import MeasureState, Urgency
+from zhenggai.ledger.excel_export.export import export_ledger
 from zhenggai.ledger.models import Inspection
 from zhenggai.ledger.selectors.filters import LedgerQuery
-from zhenggai.ledger.excel_export.export import export_ledger
 
 NO_SUCH_INSPECTION = "没有编号为 {id} 的巡察"
 NO_SUCH_USER = "没有用户名为 {name} 的用户"
