@@ -154,7 +154,9 @@ def _inspection_infos(ids: list[int]) -> list[dict[str, Any]]:
 
 
 def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    latest = ProgressReport.objects.filter(measure=OuterRef("pk")).order_by("-reported_at", "-id")
+    # Newest first by the (measure, reported_at) index alone: a tie-break on id would cost a
+    # sort per measure.
+    latest = ProgressReport.objects.filter(measure=OuterRef("pk")).order_by("-reported_at")
     qs = (
         measures.annotate(
             main_link=FilteredRelation(

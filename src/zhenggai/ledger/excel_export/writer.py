@@ -104,6 +104,11 @@ class _Styles:
 
 
 _CENTRED = {"no", "leader", "person", "urgency", "state"}
+#: Columns never merged whose text decides a row's height.
+_FREE = ("measure", "target", "unit", "progress", "leader", "person")
+#: Width units one Chinese character takes at 10 points, and the points of one line.
+CJK_WIDTH = 1.9
+LINE_POINTS = 13.5
 
 
 def write_ledger(
@@ -141,13 +146,16 @@ def write_ledger(
         count += 1
         # A change at one level closes the runs of it and of every level inside it.
         broke = False
+        started: list[str] = []
         for level in range(3):
             if broke or row.groups[level] != current[level]:
                 _close_run(merges, merged_letters[level], open_runs[level], row_no - 1)
                 open_runs[level] = row_no
                 current[level] = row.groups[level]
                 broke = True
+                started.append(MERGED[level])
         values = row.values
+        ws.row_dimensions[row_no].height = _height(values, started)
         ws.append(
             [_Styles.cell(ws, tpl, values.get(k)) for k, tpl in zip(keys, templates, strict=True)]
         )
@@ -159,6 +167,19 @@ def write_ledger(
     _info_sheet(wb, inspections, styles)
     wb.save(out)
     return count
+
+
+def _height(values: Mapping[str, Any], started: list[str]) -> float:
+    """The row's height in points for its wrapped text. Excel and LibreOffice do not grow
+    rows of a generated file to fit, so text beyond one line would be cut off. A merged
+    cell's text counts on the first row of its run (generous, never clipped)."""
+    lines = 1
+    for key in (*_FREE, *started):
+        text = values.get(key)
+        if isinstance(text, str) and text:
+            per_line = max(1, int(WIDTHS[key] / CJK_WIDTH))
+            lines = max(lines, -(-len(text) // per_line) + text.count("\n"))
+    return min(LINE_POINTS * lines + 4, 409)  # 409 points: Excel's largest row height
 
 
 def _close_run(merges: list[CellRange], letter: str, first: int, last: int) -> None:
