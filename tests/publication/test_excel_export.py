@@ -136,3 +136,13 @@ def test_bad_input_exits_2_with_one_line(ledger, tmp_path, capsys, args, message
 def test_an_output_that_is_not_xlsx_is_refused(tmp_path, capsys):
     assert main(["export", "-o", str(tmp_path / "x.csv")]) == 2
     assert "应为 .xlsx" in capsys.readouterr().err
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(ledger: Inspection, tmp_path):
+    Measure.objects.filter(inspection=ledger, content="严格规范会议记录。").update(
+        content="严格规范会议记录。" * 20
+    )
+    ws = export(tmp_path, None, inspection=ledger.pk)[SHEET]
+    heights = {r[4]: ws.row_dimensions[i].height for i, r in enumerate(data_rows(ws), start=3)}
+    assert heights["一是" + "严格规范会议记录。" * 20] >= 13.5 * 8
+    assert heights["一是修订意识形态工作责任制实施细则。"] < 13.5 * 3

@@ -32,7 +32,8 @@ from zhenggai.ledger.choices import (
     MeasureState,
     Urgency,
 )
-from zhenggai.ledger.excel_export.writer import Row, write_ledger
+from zhenggai.ledger.excel_export.ooxml import write_ledger
+from zhenggai.ledger.excel_export.writer import Row
 from zhenggai.ledger.models import Finding, Inspection, Measure, ProgressReport
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures, ledger_filter_q
 from zhenggai.ledger.selectors.scope import sees_whole
