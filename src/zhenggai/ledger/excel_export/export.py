@@ -188,6 +188,10 @@ def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...]
             "id",
         )
     )
+    # Labels translated once per export, not twice per row (a lazy string's str() looks the
+    # active language up each time).
+    states = {k: str(v) for k, v in _STATE_LABELS.items()}
+    urgencies = {k: str(v) for k, v in _URGENCY_LABELS.items()}
     for r in qs.iterator(chunk_size=CHUNK):
         key = (*(-1 if v is None else v for v in r[:7]), 0, r[23], r[24])
         yield (
@@ -202,9 +206,9 @@ def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...]
                 "unit": r[17],
                 "person": r[18],
                 "deadline": r[19],
-                "urgency": str(_URGENCY_LABELS.get(r[20], r[20])),
+                "urgency": urgencies.get(r[20], r[20]),
                 "progress": r[21],
-                "state": str(_STATE_LABELS.get(r[22], r[22])),
+                "state": states.get(r[22], r[22]),
                 "_ids": (r[0], r[2], r[4], r[6]),
             },
         )
