@@ -28,10 +28,12 @@ from zhenggai.ledger.models.measure import (
     MeasureFinding,
 )
 from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
+from zhenggai.ledger.models.staging import STAGING_DAYS, ImportStaging, StagingKind
 from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
 __all__ = [
     "MEASURE_OPEN",
+    "STAGING_DAYS",
     "Acceptance",
     "Aspect",
     "Assignment",
@@ -46,6 +48,7 @@ __all__ = [
     "FollowUpReview",
     "FormalReport",
     "FormalReportSubmission",
+    "ImportStaging",
     "Inspection",
     "LeadingGroupMember",
     "Measure",
@@ -56,4 +59,5 @@ __all__ = [
     "RectificationPlan",
     "Reopening",
     "SourceDocument",
+    "StagingKind",
 ]

@@ -1,4 +1,5 @@
-"""`zhenggai import FILE`: parse a document and import it into the ledger, atomically."""
+"""`zhenggai import FILE`: a document (txt/docx/pdf/image) or an Excel ledger (.xlsx) into
+the ledger, atomically; `ledger.importers` picks the importer by the file's type."""
 
 from __future__ import annotations
 
@@ -9,17 +10,25 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhenggai.core.errors import InputError
-from zhenggai.core.parser import parse_bytes
-from zhenggai.ledger.services.importing import document_import
+from zhenggai.ledger.importers import RowErrors, importer_for
 
 CANNOT_READ = "{name}: 无法读取文件（{reason}）"
 
 
 class Command(BaseCommand):
-    help = "导入巡察反馈意见或整改情况通报（txt/docx/pdf/图片）到整改台账"
+    help = "导入巡察反馈意见、整改情况通报（txt/docx/pdf/图片）或 Excel 整改台账（.xlsx）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="要导入的文件")
+        parser.add_argument(
+            "--inspection", type=int, metavar="ID", help="Excel 台账导入到已有的这次巡察"
+        )
+        parser.add_argument(
+            "--skip-bad-rows", action="store_true", help="Excel 台账：跳过有错误的行（逐行列出）"
+        )
+        parser.add_argument(
+            "--create-missing", action="store_true", help="Excel 台账：新建表中未知的责任单位和人员"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -30,20 +39,12 @@ class Command(BaseCommand):
                 CANNOT_READ.format(name=path, reason=exc.strerror or exc), returncode=2
             ) from None
         try:
-            document = parse_bytes(data, filename=path.name)
-            result = document_import(document=document, data=data, filename=path.name, actor=None)
+            lines = importer_for(path.name)(data, path.name, None, options)
+        except RowErrors as exc:
+            for line in exc.lines:
+                self.stderr.write(line)
+            raise CommandError(str(exc), returncode=2) from None
         except (InputError, PermissionDenied) as exc:
             raise CommandError(str(exc), returncode=2) from None
-        inspection, counts = result.inspection, result.counts
-        self.stdout.write(f"已导入巡察 #{inspection.pk}：{inspection.title}")
-        self.stdout.write(
-            f"被巡察党组织：{inspection.organisation.name}"
-            + ("（新建）" if result.organisation_created else "")
-        )
-        self.stdout.write(
-            f"{counts['aspects']} 个方面，{counts['problems']} 个问题，"
-            f"{counts['findings']} 个具体问题，{counts['measures']} 条整改措施"
-        )
-        for warning in result.warnings:
-            line = f"第 {warning['line']} 行：" if warning.get("line") else ""
-            self.stdout.write(f"警告（{warning['code']}）：{line}{warning['message']}")
+        for line in lines:
+            self.stdout.write(line)
