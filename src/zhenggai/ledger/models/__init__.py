@@ -28,6 +28,7 @@ from zhenggai.ledger.models.measure import (
     MeasureFinding,
 )
 from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
+from zhenggai.ledger.models.search import SearchGram, SearchKind
 from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
 __all__ = [
@@ -55,5 +56,7 @@ __all__ = [
     "ProgressReport",
     "RectificationPlan",
     "Reopening",
+    "SearchGram",
+    "SearchKind",
     "SourceDocument",
 ]

@@ -1,6 +1,6 @@
 """The ledger's URLs, one module per area of its pages (each owns its module)."""
 
-from zhenggai.ledger.urls import corrections, evidence, ledger_list, measure, tree
+from zhenggai.ledger.urls import corrections, evidence, ledger_list, measure, search, tree
 
 app_name = "ledger"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     *tree.urlpatterns,
     *measure.urlpatterns,
     *corrections.urlpatterns,
+    *search.urlpatterns,
 ]
