@@ -14,7 +14,7 @@ def build_index(apps, schema_editor):
         ("m", apps.get_model("ledger", "Measure"), ("content", "target")),
     )
     for kind, model, fields in sources:
-        batch = []
+        batch: list = []
         for row in model.objects.values_list("pk", *fields).order_by("pk").iterator(chunk_size=2000):
             text = "\n".join(t for t in row[1:] if t)
             batch.extend(SearchGram(kind=kind, object_id=row[0], gram=g) for g in bigrams(text))

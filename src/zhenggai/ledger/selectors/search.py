@@ -56,7 +56,7 @@ class SearchResults:
         return sum(self.counts.values())
 
 
-def _candidates(kind: str, grams: list[str]) -> QuerySet[SearchGram]:
+def _candidates(kind: str, grams: list[str]) -> QuerySet[Any]:
     return (
         SearchGram.objects.filter(kind=kind, gram__in=grams)
         .values("object_id")
@@ -158,13 +158,13 @@ def search(
     grams = query_grams(query)
     if not grams:
         return SearchResults(query=query, kind=kind, error=TOO_SHORT if query else None)
-    finders = {
+    finders: dict[str, Any] = {
         SearchKind.MEASURE: _measures,
         SearchKind.FINDING: _findings,
         SearchKind.PROBLEM: _problems,
     }
-    sets = {k: finders[k](user, query, grams) for k in KINDS}
-    counts = {k: sets[k].count() for k in KINDS}
+    sets: dict[str, QuerySet[Any]] = {str(k): finders[k](user, query, grams) for k in KINDS}
+    counts = {k: rows.count() for k, rows in sets.items()}
     if kind not in counts:
         kind = next((k for k in KINDS if counts[k]), SearchKind.MEASURE)
     start = max(0, min(start, MAX_START))
@@ -178,7 +178,7 @@ def search(
         for o in page[:PAGE_SIZE]
     ]
     return SearchResults(
-        query=query, kind=kind, counts={str(k): v for k, v in counts.items()}, hits=hits,
+        query=query, kind=kind, counts=counts, hits=hits,
         start=start, next_start=start + PAGE_SIZE if more else None,
     )
 

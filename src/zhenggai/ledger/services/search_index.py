@@ -18,6 +18,11 @@ from zhenggai.core.bigrams import bigrams
 from zhenggai.ledger.models import Finding, Inspection, Measure, Problem, SearchGram, SearchKind
 
 BATCH = 2000
+MODELS: dict[str, type[Problem | Finding | Measure]] = {
+    SearchKind.PROBLEM: Problem,
+    SearchKind.FINDING: Finding,
+    SearchKind.MEASURE: Measure,
+}
 
 
 def measure_text(content: str, target: str) -> str:
@@ -25,24 +30,18 @@ def measure_text(content: str, target: str) -> str:
     return f"{content}\n{target}" if target else content
 
 
-def _texts(kind: str, ids: Iterable[int] | None, inspection: Inspection | None) -> Iterator[
-    tuple[int, str]
-]:
-    if kind == SearchKind.PROBLEM:
-        rows = Problem.objects.values_list("pk", "title")
-    elif kind == SearchKind.FINDING:
-        rows = Finding.objects.values_list("pk", "text")
-    else:
-        rows = Measure.objects.values_list("pk", "content", "target")
+def _texts(
+    kind: str, ids: Iterable[int] | None, inspection: Inspection | None
+) -> Iterator[tuple[int, str]]:
+    model: type[Problem | Finding | Measure] = MODELS[kind]
+    fields = {"p": ("title",), "f": ("text",)}.get(kind, ("content", "target"))
+    rows = model.objects.values_list("pk", *fields)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     if inspection is not None:
         rows = rows.filter(inspection=inspection)
-    for row in rows.order_by("pk").iterator(chunk_size=BATCH):
-        if kind == SearchKind.MEASURE:
-            yield row[0], measure_text(row[1], row[2])
-        else:
-            yield row[0], row[1]
+    for pk, *texts in rows.order_by("pk").iterator(chunk_size=BATCH):
+        yield pk, measure_text(*texts) if kind == SearchKind.MEASURE else texts[0]
 
 
 def _write(kind: str, texts: Iterable[tuple[int, str]]) -> int:
@@ -89,8 +88,7 @@ def search_index_rebuild(*, inspection: Inspection | None = None) -> int:
         if inspection is None:
             SearchGram.objects.filter(kind=kind).delete()
         else:
-            model = {SearchKind.PROBLEM: Problem, SearchKind.FINDING: Finding}.get(kind, Measure)
-            ids = model.objects.filter(inspection=inspection).values("pk")  # type: ignore[attr-defined]
+            ids = MODELS[kind].objects.filter(inspection=inspection).values("pk")
             SearchGram.objects.filter(kind=kind, object_id__in=ids).delete()
         written += _write(kind, _texts(kind, None, inspection))
     return written
