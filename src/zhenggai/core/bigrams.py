@@ -12,8 +12,10 @@ from __future__ import annotations
 
 #: Queries are cut to this many characters: a longer one is a paste, not a search.
 MAX_QUERY = 64
-#: A query's grams asked of the index; the substring match confirms the rest.
-MAX_QUERY_GRAMS = 12
+#: A query's grams asked of the index (its two ends and its middle); the substring match
+#: confirms the rest. Each more gram is one more posting list to intersect, which costs
+#: more than it saves (benchmarks/search_bench.py).
+MAX_QUERY_GRAMS = 3
 
 _ASCII_UPPER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
