@@ -28,6 +28,7 @@ from zhenggai.ledger.models.measure import (
     MeasureFinding,
 )
 from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
+from zhenggai.ledger.models.saved_view import SavedView
 from zhenggai.ledger.models.search import SearchGram, SearchKind
 from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
@@ -56,6 +57,7 @@ __all__ = [
     "ProgressReport",
     "RectificationPlan",
     "Reopening",
+    "SavedView",
     "SearchGram",
     "SearchKind",
     "SourceDocument",

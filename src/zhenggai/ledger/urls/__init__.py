@@ -1,6 +1,14 @@
 """The ledger's URLs, one module per area of its pages (each owns its module)."""
 
-from zhenggai.ledger.urls import corrections, evidence, ledger_list, measure, search, tree
+from zhenggai.ledger.urls import (
+    corrections,
+    evidence,
+    ledger_list,
+    measure,
+    saved_views,
+    search,
+    tree,
+)
 
 app_name = "ledger"
 urlpatterns = [
@@ -10,4 +18,5 @@ urlpatterns = [
     *measure.urlpatterns,
     *corrections.urlpatterns,
     *search.urlpatterns,
+    *saved_views.urlpatterns,
 ]
