@@ -27,7 +27,7 @@ def build_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0005_ledger_pages'),
+        ('ledger', '0006_import_staging'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ import zhenggai.clock
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ledger', '0006_search_gram'),
+        ('ledger', '0007_search_gram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
