@@ -28,6 +28,8 @@ from zhenggai.ledger.models.measure import (
     MeasureFinding,
 )
 from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
+from zhenggai.ledger.models.saved_view import SavedView
+from zhenggai.ledger.models.search import SearchGram, SearchKind
 from zhenggai.ledger.models.staging import STAGING_DAYS, ImportStaging, StagingKind
 from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
@@ -58,6 +60,9 @@ __all__ = [
     "ProgressReport",
     "RectificationPlan",
     "Reopening",
+    "SavedView",
+    "SearchGram",
+    "SearchKind",
     "SourceDocument",
     "StagingKind",
 ]

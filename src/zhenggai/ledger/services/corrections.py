@@ -46,6 +46,7 @@ from zhenggai.ledger.services.plan.measures import (
 from zhenggai.ledger.services.plan.revisions import correction_revision_create
 from zhenggai.ledger.services.plan.snapshot import plan_snapshot
 from zhenggai.ledger.services.plan.unset import UNSET, _Unset
+from zhenggai.ledger.services.search_index import search_index_refresh
 
 #: Error messages (asserted by the tests), keyed by the field they concern.
 ASPECT_STALE = "该方面已被他人修改，请刷新后重试"
@@ -199,6 +200,10 @@ def _tree_update(
     with audited_change(obj, actor=actor, action=action, fields=fields):
         for name, value in changed.items():
             setattr(obj, name, value)
+    if isinstance(obj, Problem) and "title" in changed:
+        search_index_refresh(problems=[obj.pk])
+    elif isinstance(obj, Finding) and "text" in changed:
+        search_index_refresh(findings=[obj.pk])
     _record(plan, before, reason, actor)
     return obj
 

@@ -30,6 +30,7 @@ from zhenggai.ledger.models import (
     Problem,
     SourceDocument,
 )
+from zhenggai.ledger.services.search_index import search_index_rebuild
 
 ALREADY_IMPORTED = "{name}: 该文件已导入过（SHA-256 {sha}…），对应巡察 #{inspection_id}，不重复导入"
 NO_ORGANISATION = "{name}: 文件中没有落款单位，也没有被巡察对象，无法确定被巡察党组织"
@@ -103,6 +104,7 @@ def _import(*, document: Document, data: bytes | None, filename: str, actor: Use
     )
     inspection.inspected_organisations.add(organisation)
     extra_warnings = _create_tree(inspection, document)
+    search_index_rebuild(inspection=inspection)
     warnings = [dataclasses.asdict(w) for w in document.warnings] + extra_warnings
 
     source = SourceDocument(

@@ -1,6 +1,15 @@
 """The ledger's URLs, one module per area of its pages (each owns its module)."""
 
-from zhenggai.ledger.urls import corrections, evidence, excel, ledger_list, measure, tree
+from zhenggai.ledger.urls import (
+    corrections,
+    evidence,
+    excel,
+    ledger_list,
+    measure,
+    saved_views,
+    search,
+    tree,
+)
 
 app_name = "ledger"
 urlpatterns = [
@@ -10,4 +19,6 @@ urlpatterns = [
     *measure.urlpatterns,
     *corrections.urlpatterns,
     *excel.urlpatterns,
+    *search.urlpatterns,
+    *saved_views.urlpatterns,
 ]

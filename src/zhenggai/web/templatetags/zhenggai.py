@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django import forms, template
@@ -11,21 +10,10 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from zhenggai.core import markers
 from zhenggai.core.chinese_date import chinese_date
 
 register = template.Library()
-
-#: Enumeration markers offices write in front of a measure ("一是", "二", "（1）", "1．",
-#: "①", "第一，", "首先，"); the ledger shows the text without them, the 编号 column says
-#: where the measure stands.
-_MARKER = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+是[，,、：:]?"
-    r"|[（(]\s*[0-9一二三四五六七八九十]+\s*[）)][、.．]?"
-    r"|[0-9]+\s*[.．、]"
-    r"|[①-⑳]"
-    r"|第[一二三四五六七八九十]+[，,、：:]"
-    r"|(?:首先|其次|再次|最后)[，,、：:]?)\s*"
-)
 
 _SIGNAL_CLASS = {
     "green": "text-bg-success",
@@ -45,9 +33,7 @@ _STATE_CLASS = {
 @register.filter
 def strip_marker(text: str, marker: str = "") -> str:
     """The measure's text without its enumeration marker (the stored text keeps it)."""
-    if marker and text.startswith(marker):
-        return text[len(marker) :].lstrip("，,、：: ")
-    return _MARKER.sub("", text, count=1)
+    return markers.strip_marker(text, marker)
 
 
 @register.filter

@@ -23,6 +23,7 @@ from zhenggai.ledger.services.plan.audit_fields import (
 )
 from zhenggai.ledger.services.plan.revisions import plan_is_approved
 from zhenggai.ledger.services.plan.unset import UNSET, _Unset
+from zhenggai.ledger.services.search_index import search_index_refresh
 
 #: Error messages (asserted by the tests).
 MEASURE_CLOSED = "已销号的措施不能修改，请先重新打开"
@@ -101,6 +102,8 @@ def measure_update(
     measure.version += 1
     measure.full_clean()
     measure.save()
+    if (measure.content, measure.target) != (before["content"], before["target"]):
+        search_index_refresh(measures=[measure.pk])
     if new_co != old_co:
         measure.co_units.set(new_co)
     if measure.deadline != old_deadline:

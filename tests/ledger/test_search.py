@@ -1,0 +1,231 @@
+"""Search (ledger/selectors/search.py over the bigram index): exactly the reference's rows
+on either database, in ledger order, scoped to the user, and kept current by the services
+that write the texts."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tests.factories import OrganisationFactory, UserFactory
+from zhenggai.accounts.choices import Role
+from zhenggai.accounts.models import RoleAssignment, User
+from zhenggai.core.bigrams import matches
+from zhenggai.core.parser import parse_bytes, parse_text
+from zhenggai.core.synthetic import generate
+from zhenggai.ledger.models import Finding, Inspection, Measure, Problem, SearchGram
+from zhenggai.ledger.selectors import search as search_module
+from zhenggai.ledger.selectors.search import TOO_SHORT, search
+from zhenggai.ledger.services.corrections import correction_token, finding_update, problem_update
+from zhenggai.ledger.services.importing import document_import
+from zhenggai.ledger.services.plan.measures import measure_update
+from zhenggai.ledger.services.search_index import search_index_rebuild
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _import(text: str, name: str) -> Inspection:
+    return document_import(
+        document=parse_text(text, filename=name), data=None, filename=name, actor=None
+    ).inspection
+
+
+@pytest.fixture
+def ledger(seed_path: Path) -> list[Inspection]:
+    data = seed_path.read_bytes()
+    seed = document_import(
+        document=parse_bytes(data, filename="seed.txt"), data=data, filename="seed.txt", actor=None
+    ).inspection
+    others = [_import(generate(seed=n)[0], f"synthetic-{n}.txt") for n in (1, 2)]
+    return [seed, *others]
+
+
+def _office(inspection: Inspection) -> User:
+    user = UserFactory()
+    RoleAssignment.objects.create(
+        user=user, role=Role.OFFICE, organisation=inspection.organisation, include_subtree=True
+    )
+    return user
+
+
+def _admin_of(inspections: list[Inspection]) -> User:
+    user = UserFactory()
+    for organisation in {i.organisation for i in inspections}:
+        RoleAssignment.objects.create(
+            user=user, role=Role.ADMIN, organisation=organisation, include_subtree=True
+        )
+    return user
+
+
+def _all(user: User, query: str, kind: str) -> list[int]:
+    """Every hit of `kind`, page after page."""
+    found: list[int] = []
+    start: int | None = 0
+    while start is not None:
+        results = search(user, query, kind=kind, start=start)
+        assert results.kind == kind
+        found += [hit.obj.pk for hit in results.hits]
+        start = results.next_start
+    return found
+
+
+def _reference(query: str, kind: str, inspections: list[Inspection]) -> set[int]:
+    if kind == "p":
+        rows = Problem.objects.filter(inspection__in=inspections).values_list("pk", "title")
+        return {pk for pk, title in rows if matches(query, title)}
+    if kind == "f":
+        rows = Finding.objects.filter(inspection__in=inspections).values_list("pk", "text")
+        return {pk for pk, text in rows if matches(query, text)}
+    measures = Measure.objects.filter(inspection__in=inspections)
+    return {
+        pk for pk, content, target in measures.values_list("pk", "content", "target")
+        if matches(query, content) or matches(query, target)
+    }
+
+
+def _words(inspections: list[Inspection], n: int) -> list[str]:
+    """Substrings of 2–6 characters cut at random from the ledger's own texts."""
+    rng = random.Random(7)
+    texts = list(Measure.objects.filter(inspection__in=inspections).values_list("content", flat=True))
+    texts += list(Finding.objects.filter(inspection__in=inspections).values_list("text", flat=True))
+    words = []
+    for _ in range(n):
+        text = rng.choice(texts)
+        size = rng.randint(2, 6)
+        at = rng.randrange(max(1, len(text) - size))
+        words.append(text[at : at + size])
+    return words
+
+
+def test_the_rows_are_exactly_the_substring_reference(ledger: list[Inspection]) -> None:
+    user = _admin_of(ledger)
+    queries = ["整改", "问题", "制度", "落实", "党", "xyz", *_words(ledger, 25)]
+    checked = 0
+    for query in queries:
+        for kind in ("m", "f", "p"):
+            if len(query.strip()) < 2:
+                assert search(user, query).error == TOO_SHORT
+                continue
+            expected = _reference(" ".join(query.split()), kind, ledger)
+            found = _all(user, query, kind)
+            assert len(found) == len(set(found)), query
+            assert set(found) == expected, (query, kind)
+            assert search(user, query).counts[kind] == len(expected)
+            checked += len(expected)
+    assert checked > 200  # the queries did find rows
+
+
+def test_two_character_words_inside_longer_words_are_found(ledger: list[Inspection]) -> None:
+    user = _admin_of(ledger)
+    results = search(user, "整改")
+    assert results.counts["m"] >= 10
+    longer = Measure.objects.filter(content__regex=r".整改|整改.").first()
+    assert longer is not None
+    assert longer.pk in _all(user, "整改", "m")
+
+
+def test_ascii_letters_match_without_case() -> None:
+    inspection = _import(generate(seed=3)[0], "ascii.txt")
+    measure = inspection.measures.order_by("pk").first()
+    assert measure is not None
+    Measure.objects.filter(pk=measure.pk).update(content="规范PPP项目管理")
+    search_index_rebuild(inspection=inspection)
+    user = _office(inspection)
+    assert _all(user, "ppp项目", "m") == [measure.pk]
+    assert _all(user, "Ppp", "m") == [measure.pk]
+
+
+def test_results_keep_the_ledger_order(ledger: list[Inspection]) -> None:
+    seed = ledger[0]
+    user = _office(seed)
+    found = _all(user, "制度", "m")
+    assert len(found) > 5
+    order = []
+    for pk in found:
+        m = Measure.objects.get(pk=pk)
+        link = m.finding_links.get(is_primary=True)
+        f = link.finding
+        order.append((f.problem.aspect.sort_order, f.problem.sort_order, f.sort_order, m.no or 0, m.pk))
+    assert order == sorted(order)
+    problems = _all(user, "问题", "p")
+    keys = [(p.aspect.sort_order, p.sort_order, p.pk) for p in Problem.objects.filter(pk__in=problems)]
+    assert [k[2] for k in sorted(keys)] == problems
+
+
+def test_a_unit_finds_only_what_it_may_read(ledger: list[Inspection]) -> None:
+    seed = ledger[0]
+    unit = OrganisationFactory(parent=seed.organisation)
+    mine = list(seed.measures.order_by("pk")[:3])
+    Measure.objects.filter(pk__in=[m.pk for m in mine]).update(lead_unit=unit)
+    user = UserFactory()
+    RoleAssignment.objects.create(user=user, role=Role.UNIT, organisation=unit)
+    query = mine[0].content[-6:-3]
+    found = set(_all(user, query, "m"))
+    assert mine[0].pk in found
+    assert found == {m.pk for m in mine if matches(query, m.content) or matches(query, m.target)}
+    admin = _admin_of([seed])
+    assert len(_all(admin, query, "m")) >= len(found)
+    own_findings = set(Finding.objects.filter(measures__in=mine).values_list("pk", flat=True))
+    assert set(_all(user, "问题", "f")) <= own_findings
+    for word in ("整改", "问题", "制度"):
+        assert set(_all(user, word, "p")) <= set(
+            Problem.objects.filter(findings__in=own_findings).values_list("pk", flat=True)
+        )
+    stranger = UserFactory()
+    assert search(stranger, query).total == 0
+
+
+def test_the_writing_services_keep_the_index_current(ledger: list[Inspection]) -> None:
+    seed = ledger[0]
+    office = _office(seed)
+    finding = seed.findings.order_by("pk").first()
+    problem = seed.problems.order_by("pk").first()
+    measure = seed.measures.order_by("pk").first()
+    assert finding and problem and measure
+    finding_update(finding=finding, actor=office, text="新增的问题表述：鹦鹉螺号", label=finding.label,
+                   expected_token=correction_token(finding))
+    problem_update(problem=problem, actor=office, title="鹦鹉螺问题", expected_token=correction_token(problem))
+    measure_update(measure=measure, actor=office, target="完成鹦鹉螺验收")
+    assert _all(office, "鹦鹉螺", "f") == [finding.pk]
+    assert _all(office, "鹦鹉螺", "p") == [problem.pk]
+    assert _all(office, "鹦鹉螺", "m") == [measure.pk]
+    before = SearchGram.objects.count()
+    with pytest.raises(ValidationError):
+        finding_update(finding=finding, actor=office, text="", label="", expected_token=correction_token(finding))
+    assert SearchGram.objects.count() == before
+    # The incremental index equals one rebuilt from the texts.
+    incremental = set(SearchGram.objects.values_list("kind", "object_id", "gram"))
+    search_index_rebuild()
+    assert set(SearchGram.objects.values_list("kind", "object_id", "gram")) == incremental
+
+
+def test_pages_follow_on_and_stop(ledger: list[Inspection], monkeypatch: Any) -> None:
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 7)
+    user = _admin_of(ledger)
+    first = search(user, "整改", kind="m")
+    assert len(first.hits) == 7 and first.next_start == 7
+    pages = _all(user, "整改", "m")
+    assert pages[:7] == [h.obj.pk for h in first.hits]
+    assert len(pages) == first.counts["m"] > 14
+    last = search(user, "整改", kind="m", start=(len(pages) - 1) // 7 * 7)
+    assert last.next_start is None
+
+
+def test_hits_are_highlighted_and_placed(ledger: list[Inspection]) -> None:
+    user = _office(ledger[0])
+    hit = search(user, "制度", kind="m").hits[0]
+    assert any(piece == "制度" and marked for piece, marked in hit.pieces)
+    models = [model for _, model, _ in hit.place]
+    assert models[0] == "inspection" and models[-1] == "finding"
+    measure = hit.obj
+    if measure.marker:
+        assert not "".join(p for p, _ in hit.pieces).startswith(measure.marker)
