@@ -297,3 +297,20 @@ def test_dates_are_read_in_the_ways_offices_write_them():
     assert parse("2026年2月底") == dt.date(2026, 2, 28)
     with pytest.raises(ValueError):
         parse("年底")
+
+
+def test_imported_texts_are_found_by_search(tmp_path):
+    from tests.factories import UserFactory
+    from zhenggai.accounts.choices import Role
+    from zhenggai.accounts.models import RoleAssignment
+    from zhenggai.ledger.selectors.search import search
+
+    data = workbook([row(measure="一是全面梳理鹦鹉螺案卷。")])
+    assert run_import(tmp_path, data, "--create-missing") == 0
+    inspection = Inspection.objects.get()
+    user = UserFactory()
+    RoleAssignment.objects.create(
+        user=user, role=Role.OFFICE, organisation=inspection.organisation, include_subtree=True
+    )
+    found = search(user, "鹦鹉螺案卷", kind="m")
+    assert [h.obj.content for h in found.hits] == ["全面梳理鹦鹉螺案卷。"]

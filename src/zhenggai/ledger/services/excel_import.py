@@ -37,6 +37,7 @@ from zhenggai.ledger.models import (
     Inspection,
     StagingKind,
 )
+from zhenggai.ledger.services.search_index import search_index_rebuild
 from zhenggai.ledger.services.staging import staging_check, staging_create, staging_mark_confirmed
 
 NO_INSPECTION_INFO = "{name}: 没有“巡察信息”工作表，无法新建巡察；请指定导入到哪次巡察"
@@ -135,6 +136,7 @@ def excel_confirm(
     inspection, created = _target(plan, name, actor, inspection_id)
     writer = LedgerWriter(inspection, actor, name, plan, directory)
     counts = writer.write()
+    search_index_rebuild(inspection=inspection)
     staging_mark_confirmed(staging=staging, inspection=inspection)
     audit_record(
         actor=actor,
