@@ -102,7 +102,7 @@ def tree_node(*, user: User | AnonymousUser, model: type[Node], pk: int) -> Read
     inspection = obj if isinstance(obj, Inspection) else obj.inspection
     scope = measure_scope(user, inspection=inspection)
     if scope is not None:
-        below = Measure.objects.filter(scope, inspection=inspection, **{from_measure: obj.pk})
+        below = Measure.objects.filter(scope, inspection=inspection).filter(**{from_measure: obj.pk})
         if not below.exists():
             return None
     return Reading(node=obj, inspection=inspection, scope=scope)
