@@ -76,9 +76,10 @@ class AuditItem:
 
 def _field_label(model: type[Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    return str(getattr(found, "verbose_name", name))
 
 
 def _audit_items(model: type[Model], entries: list[AuditEntry]) -> list[AuditItem]:
