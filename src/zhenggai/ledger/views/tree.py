@@ -74,26 +74,35 @@ class AuditItem:
     changes: list[tuple[str, Any, Any]]
 
 
-def _field_label(model: type[Model], name: str) -> str:
+def _field_label(model: type[Model], name: str) -> str | None:
+    """The field's name on the page; None for what a reader cannot use (ids of related
+    rows, keys that are no field of the model)."""
     try:
         found = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return name
+        return None
+    if found.is_relation:
+        return None
     return str(getattr(found, "verbose_name", name))
 
 
+def _shown(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    return value
+
+
 def _audit_items(model: type[Model], entries: list[AuditEntry]) -> list[AuditItem]:
-    """Each entry with its label and, for a change, the plain values it changed."""
+    """Each entry with its label and, for a change, the plain fields it changed."""
     items = []
     for entry in entries:
         before, after = entry.before, entry.after
         changes = []
         if isinstance(before, dict) and isinstance(after, dict):
-            changes = [
-                (_field_label(model, key), before.get(key), value)
-                for key, value in after.items()
-                if isinstance(value, _SCALAR) and before.get(key) != value
-            ]
+            for key, value in after.items():
+                name = _field_label(model, key)
+                if name and isinstance(value, _SCALAR) and before.get(key) != value:
+                    changes.append((name, _shown(before.get(key)), _shown(value)))
         label = AUDIT_ACTIONS.get(entry.action, entry.action)
         items.append(AuditItem(entry, str(label), changes))
     return items
