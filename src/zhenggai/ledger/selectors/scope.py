@@ -80,7 +80,8 @@ def visible_inspections(user: User | AnonymousUser) -> QuerySet[Inspection]:
     A unit's inspections are found by correlated `EXISTS` on the measures it leads and the
     assignments it holds, not `pk IN (every measure the user may read)`: the subqueries
     seek through the (lead unit, …) and (unit, …) indexes and stop at the first row, where
-    the IN list scanned every visible measure (measured 8 ms against 126 ms). One query for
+    the IN list scanned every visible measure (scale 0.1 on SQLite, the busiest unit's first
+    21 inspections: 20–33 ms against 207–298 ms, load 5 on 2 cores). One query for
     the role assignments, none more until the inspections are read.
     """
     scope = view_scope(user)
