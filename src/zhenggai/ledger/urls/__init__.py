@@ -1,6 +1,7 @@
 """The ledger's URLs, one module per area of its pages (each owns its module)."""
 
 from zhenggai.ledger.urls import corrections, evidence, ledger_list, measure, tree
+from zhenggai.ledger.urls import dashboard as dashboard_urls
 
 app_name = "ledger"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     *tree.urlpatterns,
     *measure.urlpatterns,
     *corrections.urlpatterns,
+    *dashboard_urls.urlpatterns,
 ]
