@@ -67,29 +67,50 @@ def build_board() -> Board:
     f1, f2 = findings
 
     def make(name: str, finding: Finding, unit: Organisation | None, **kw: object) -> Measure:
-        return MeasureFactory(inspection=inspection, findings=[finding], lead_unit=unit,
-                              content=f"措施{name}", **kw)
+        return MeasureFactory(
+            inspection=inspection, findings=[finding], lead_unit=unit, content=f"措施{name}", **kw
+        )
 
     m: dict[str, Measure] = {}
-    m["overdue"] = _set(make("超期", f1, unit_a, deadline=today - dt.timedelta(days=5)),
-                        state=MeasureState.IN_PROGRESS, started_at=long_ago, created_at=long_ago)
+    m["overdue"] = _set(
+        make("超期", f1, unit_a, deadline=today - dt.timedelta(days=5)),
+        state=MeasureState.IN_PROGRESS,
+        started_at=long_ago,
+        created_at=long_ago,
+    )
     m["soon"] = make("临期", f1, unit_a, deadline=today + dt.timedelta(days=3))
-    m["closed"] = _set(make("已销号", f2, unit_b, deadline=today - dt.timedelta(days=20)),
-                       state=MeasureState.CLOSED, closed_at=now - dt.timedelta(days=2))
+    m["closed"] = _set(
+        make("已销号", f2, unit_b, deadline=today - dt.timedelta(days=20)),
+        state=MeasureState.CLOSED,
+        closed_at=now - dt.timedelta(days=2),
+    )
     m["watching"] = _set(
         make("持续跟踪", f2, unit_b, urgency=Urgency.LONG_TERM, deadline=None),
-        state=MeasureState.WATCHING, watching_since=now - dt.timedelta(days=40),
+        state=MeasureState.WATCHING,
+        watching_since=now - dt.timedelta(days=40),
     )
-    m["shared"] = _set(make("分解", f2, unit_b, deadline=today + dt.timedelta(days=60)),
-                       state=MeasureState.IN_PROGRESS, started_at=long_ago, created_at=long_ago)
+    m["shared"] = _set(
+        make("分解", f2, unit_b, deadline=today + dt.timedelta(days=60)),
+        state=MeasureState.IN_PROGRESS,
+        started_at=long_ago,
+        created_at=long_ago,
+    )
     AssignmentFactory(measure=m["shared"], unit=unit_a)
     ProgressReportFactory(measure=m["shared"], reported_at=now - dt.timedelta(days=1))
-    m["returned"] = _set(make("已退回", f1, unit_b, deadline=today + dt.timedelta(days=90)),
-                         state=MeasureState.RETURNED, returned_at=now, created_at=long_ago)
-    m["requested"] = _set(make("申请销号", f1, unit_a, deadline=today + dt.timedelta(days=20)),
-                          state=MeasureState.CLOSE_REQUESTED, close_requested_at=now)
-    m["orphan"] = make("无单位", f1, None, deadline=None, responsible_leader=None,
-                       responsible_person=None)
+    m["returned"] = _set(
+        make("已退回", f1, unit_b, deadline=today + dt.timedelta(days=90)),
+        state=MeasureState.RETURNED,
+        returned_at=now,
+        created_at=long_ago,
+    )
+    m["requested"] = _set(
+        make("申请销号", f1, unit_a, deadline=today + dt.timedelta(days=20)),
+        state=MeasureState.CLOSE_REQUESTED,
+        close_requested_at=now,
+    )
+    m["orphan"] = make(
+        "无单位", f1, None, deadline=None, responsible_leader=None, responsible_person=None
+    )
     users = {
         "office": _grant(Role.OFFICE, committee, include_subtree=True),
         "leader": _grant(Role.LEADER, committee, include_subtree=True),

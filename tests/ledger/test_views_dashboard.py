@@ -97,24 +97,37 @@ def test_a_unit_sees_only_its_share(board):
 
 def test_the_charts_carry_the_links_of_their_numbers(board):
     html = client_for(board.users["office"]).get(url(board)).content.decode()
-    data = json.loads(re.search(r'<script id="chart-units" type="application/json">(.*?)</script>',
-                                html, re.S).group(1))
+    data = json.loads(
+        re.search(
+            r'<script id="chart-units" type="application/json">(.*?)</script>', html, re.S
+        ).group(1)
+    )
     assert data["names"] == ["环卫所", "市政所"]
     for item in data["done"] + data["undone"]:
         assert rows_behind(board.users["office"], item["url"]) == item["value"]
-    signals = json.loads(re.search(r'<script id="chart-signals" type="application/json">(.*?)'
-                                   r"</script>", html, re.S).group(1))
+    signals = json.loads(
+        re.search(
+            r'<script id="chart-signals" type="application/json">(.*?)'
+            r"</script>",
+            html,
+            re.S,
+        ).group(1)
+    )
     assert {s["value"] for s in signals} >= {1}
     assert "vendor/echarts/echarts.min.js" in html and "ledger/dashboard.js" in html
 
 
 def test_another_organisations_inspection_is_not_found(board):
     foreign = MeasureFactory().inspection
-    assert client_for(board.users["office"]).get(
-        f"/inspections/{foreign.pk}/dashboard/").status_code == 404
+    assert (
+        client_for(board.users["office"]).get(f"/inspections/{foreign.pk}/dashboard/").status_code
+        == 404
+    )
     stranger = client_for(UserFactory())
     assert stranger.get(url(board)).status_code == 404
-    assert client_for(board.users["office"]).get("/inspections/999999/dashboard/").status_code == 404
+    assert (
+        client_for(board.users["office"]).get("/inspections/999999/dashboard/").status_code == 404
+    )
 
 
 def test_anonymous_visitors_are_sent_to_log_in(board, client):

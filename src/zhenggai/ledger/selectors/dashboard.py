@@ -227,9 +227,7 @@ def close_outs_by_month(
     return out
 
 
-def _listed(
-    user: User, card: Card, *, today: dt.date, calendar: WorkdayCalendar
-) -> list[Measure]:
+def _listed(user: User, card: Card, *, today: dt.date, calendar: WorkdayCalendar) -> list[Measure]:
     """The first rows of the card's list, as the ledger orders them (deadline, id)."""
     return list(
         filtered_measures(user, card.query, today=today, calendar=calendar)
