@@ -28,8 +28,8 @@ from zhenggai.ledger.models import (
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
 from zhenggai.records.choices import AccountabilityForm
 from zhenggai.records.models import Accountability
-from zhenggai.urging.choices import UrgingLevel
-from zhenggai.urging.models import UrgingNotice
+from zhenggai.urging.choices import Channel, ReminderKind, UrgingLevel
+from zhenggai.urging.models import Reminder, UrgingNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,18 @@ def test_the_supervisor_sees_overdue_urging_notices_and_accountability(board):
         person_name="李某",
         form=AccountabilityForm.WARNING_TALK,
     )
+    for measure, step in ((board.measures["overdue"], 1), (board.measures["soon"], 0)):
+        Reminder.objects.create(
+            measure=measure,
+            kind=ReminderKind.ESCALATION,
+            step=step,
+            channel=Channel.IN_APP,
+            subject="督办提醒",
+        )
     html = html_of(board.users["supervisor"])
+    escalated = section(html, "escalated")
+    # Escalated past the responsible person: the overdue one; the other was only reminded.
+    assert 'data-total="1"' in escalated and "措施超期" in escalated and "措施临期" not in escalated
     supervisor = section(html, "home-supervisor")
     assert "督〔2026〕1号" in supervisor and "督办通知书" in supervisor
     assert f'href="/measures/{board.measures["overdue"].pk}/"' in supervisor

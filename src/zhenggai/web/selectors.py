@@ -3,10 +3,11 @@
 office — its inspections' summary (numbers linking to the ledger) and the review queue
 (close-out requests, extension requests); unit — its measures by urgency: overdue, due
 soon, returned to it, waiting for its report (stalled); leader — approvals waiting (key
-close-outs, extensions) and the overdue list; supervisor — overdue, urging notices issued,
-accountability records; inspector — acceptances waiting and follow-up reviews. A user with
-several roles sees each section. Roles only choose the sections (`roles_held`, as the
-navigation does); what each lists comes from selectors that ask `accounts.permissions`.
+close-outs, extensions) and the overdue list; supervisor — overdue, escalated measures,
+urging notices issued, accountability records; inspector — acceptances waiting and
+follow-up reviews. A user with several roles sees each section. Roles only choose the
+sections (`roles_held`, as the navigation does); what each lists comes from selectors that
+ask `accounts.permissions`.
 
 Every list is bounded (its first rows and the total); lists of measures go through
 `filtered_measures` with the `LedgerQuery` their "all" link opens, so the total beside a
@@ -19,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai import clock
@@ -28,7 +29,7 @@ from zhenggai.accounts.models import Organisation, User
 from zhenggai.accounts.permissions import Action, organisations_where, roles_held
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.choices import MeasureState
-from zhenggai.ledger.models import Inspection, Measure
+from zhenggai.ledger.models import MEASURE_OPEN, Inspection, Measure
 from zhenggai.ledger.selectors.cards import Card, count_cards, user_measures
 from zhenggai.ledger.selectors.dashboard import summary_cards
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
@@ -43,10 +44,11 @@ from zhenggai.ledger.selectors.queues import (
     review_queue,
     take,
 )
-from zhenggai.ledger.selectors.scope import visible_inspections
+from zhenggai.ledger.selectors.scope import visible_inspections, visible_measures
 from zhenggai.ledger.selectors.sources import import_warnings
 from zhenggai.records.models import Accountability
-from zhenggai.urging.models import UrgingNotice
+from zhenggai.urging.choices import EscalationStep, ReminderKind
+from zhenggai.urging.models import Reminder, UrgingNotice
 from zhenggai.workdays.selectors import workday_calendar
 
 #: Inspections summarised on the office's home (the latest by feedback date).
@@ -90,6 +92,7 @@ class Home:
     extensions: Queue[Any] | None = None
     overdue: MeasureList | None = None
     notices: Queue[Any] | None = None
+    escalated: Queue[Any] | None = None
     accountability: Queue[Any] | None = None
     acceptances: Queue[Any] | None = None
     follow_ups: Queue[Any] | None = None
@@ -163,6 +166,22 @@ def _notices(user: User) -> QuerySet[UrgingNotice]:
     )
 
 
+def _escalated(user: User) -> QuerySet[Measure]:
+    """Open measures the reminder ladder has escalated (逐级督办) past the responsible
+    person, latest deadline last."""
+    escalations = Reminder.objects.filter(
+        measure_id=OuterRef("pk"),
+        kind=ReminderKind.ESCALATION,
+        step__gte=EscalationStep.RESPONSIBLE_LEADER,
+    )
+    return (
+        visible_measures(user)
+        .filter(MEASURE_OPEN, Exists(escalations))
+        .select_related("inspection", "lead_unit")
+        .order_by(F("deadline").asc(nulls_last=True), "id")
+    )
+
+
 def _accountability(user: User) -> QuerySet[Accountability]:
     where = inspections_where(user, Action.VIEW_ACCOUNTABILITY).values("pk")
     return (
@@ -202,6 +221,7 @@ def home_for(user: User, *, today: dt.date | None = None) -> Home:
         home.overdue = measure_lists(user, [overdue], today=today, calendar=calendar)[0]
     if Role.SUPERVISOR in roles:
         home.notices = take(_notices(user), QUEUE_SIZE)
+        home.escalated = take(_escalated(user), QUEUE_SIZE)
         home.accountability = take(_accountability(user), QUEUE_SIZE)
     if Role.INSPECTOR in roles:
         home.acceptances = acceptance_queue(user)
