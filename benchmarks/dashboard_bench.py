@@ -51,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from zhenggai.ledger.models import MEASURE_OPEN, Inspection, Measure
 
     setup_test_environment()  # the test client's host is allowed
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     # Pages link static files by name; the benchmark has no collected manifest.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -30,7 +30,12 @@ from zhenggai.accounts.permissions import Action, organisations_where, roles_hel
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import MEASURE_OPEN, Inspection, Measure
-from zhenggai.ledger.selectors.cards import Card, count_cards, user_measures
+from zhenggai.ledger.selectors.cards import (
+    Card,
+    count_cards,
+    unit_cards_and_rows,
+    user_measures,
+)
 from zhenggai.ledger.selectors.dashboard import summary_cards
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
 from zhenggai.ledger.selectors.queues import (
@@ -136,6 +141,16 @@ def _unit_cards(unit: Organisation) -> list[Card]:
     ]
 
 
+def _unit_section(
+    user: User, unit: Organisation, *, today: dt.date, calendar: WorkdayCalendar
+) -> UnitSection:
+    """The unit's cards over the measures it leads and those it shares."""
+    counted = unit_cards_and_rows(
+        user, unit, _unit_cards(unit), limit=QUEUE_SIZE, today=today, calendar=calendar
+    )
+    return UnitSection(unit, [MeasureList(card, rows) for card, rows in counted])
+
+
 def _user_units(user: User) -> list[Organisation]:
     where = organisations_where(user, [Role.UNIT])
     return list(Organisation.objects.filter(where).order_by("path", "id")[:MAX_UNITS])
@@ -208,10 +223,7 @@ def home_for(user: User, *, today: dt.date | None = None) -> Home:
         home.office_extensions = extension_queue(user, action=Action.REVIEW_CLOSE_OUT)
     if Role.UNIT in roles:
         home.units = [
-            UnitSection(
-                unit, measure_lists(user, _unit_cards(unit), today=today, calendar=calendar)
-            )
-            for unit in _user_units(user)
+            _unit_section(user, unit, today=today, calendar=calendar) for unit in _user_units(user)
         ]
     if Role.LEADER in roles:
         home.key_approvals = key_approval_queue(user)
