@@ -29,7 +29,7 @@ from zhenggai.ledger.selectors.cards import (
     count_cards,
     ledger_url,
 )
-from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
+from zhenggai.ledger.selectors.filters import LedgerQuery, ledger_filter_q
 from zhenggai.ledger.selectors.scope import measure_scope
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -227,10 +227,14 @@ def close_outs_by_month(
     return out
 
 
-def _listed(user: User, card: Card, *, today: dt.date, calendar: WorkdayCalendar) -> list[Measure]:
-    """The first rows of the card's list, as the ledger orders them (deadline, id)."""
+def _listed(
+    measures: QuerySet[Measure], card: Card, *, today: dt.date, calendar: WorkdayCalendar
+) -> list[Measure]:
+    """The first rows of the card's list, as the ledger orders them (deadline, id), from
+    the user's scoped measures of the inspection (the card's query names the inspection)."""
+    condition = ledger_filter_q(card.query, today=today, calendar=calendar)
     return list(
-        filtered_measures(user, card.query, today=today, calendar=calendar)
+        measures.filter(condition)
         .select_related("lead_unit")
         .order_by(F("deadline").asc(nulls_last=True), "id")[:LIST_SIZE]
     )
@@ -256,7 +260,7 @@ def inspection_dashboard(
 
     def listed(key: str) -> tuple[Card, list[Measure]]:
         card = picked[key]
-        return card, _listed(user, card, today=today, calendar=calendar)
+        return card, _listed(measures, card, today=today, calendar=calendar)
 
     return Dashboard(
         inspection=inspection,
