@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         ("dashboard, unit", client(liaison), f"/inspections/{unit_inspection}/dashboard/"),
         ("home, office", client(office), "/"),
         ("home, unit", client(liaison), "/"),
+        # A small page of the shell, for the machine's baseline at the same moment.
+        ("notification inbox (reference)", client(office), "/notifications/"),
     ]
     print(
         f"scale {args.scale:g} · {connection.vendor} · {platform.node()} · load {os.getloadavg()}"
