@@ -4,6 +4,11 @@ Only what the user's roles may do is offered (`accounts.permissions.roles_held` 
 `actions_of`); each page still asks about its own object, so a link here is a convenience,
 never a permission. Sections whose page is not installed are left out by the template
 (`{% url … as %}`), so the bar never links to a 404.
+
+A section is one line of `SECTIONS`: its label, URL name, the path prefix that marks it
+active, a test id, and the actions of which the user must hold at least one (none: every
+signed-in user). Adding a section (公告, 导入) is adding a line, e.g.
+`Section(_("导入"), "ledger:import", "/import/", "nav-import", (Action.IMPORT,))`.
 """
 
 from __future__ import annotations
@@ -20,18 +25,39 @@ from zhenggai.accounts.permissions import Action, actions_of
 class NavItem:
     label: str | Promise
     url_name: str
-    #: The path prefix that marks the item active ("" only for the home page).
+    #: The path prefix that marks the item active ("/" only for the home page).
     prefix: str
     testid: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A possible entry of the bar and who is offered it."""
+
+    label: str | Promise
+    url_name: str
+    prefix: str
+    testid: str
+    #: Offered to a user holding any of these actions; () offers it to everyone.
+    needs: tuple[Action, ...] = ()
+
+    def offered(self, actions: frozenset[Action]) -> bool:
+        return not self.needs or any(a in actions for a in self.needs)
+
+
+#: The bar, in order. 工作台 for everyone; the ledger and the inspections for readers.
+SECTIONS: tuple[Section, ...] = (
+    Section(_("工作台"), "web:home", "/", "nav-home"),
+    Section(_("整改台账"), "ledger:ledger", "/ledger/", "nav-ledger", (Action.VIEW,)),
+    Section(
+        _("巡察"), "ledger:inspection-list", "/inspections/", "nav-inspections", (Action.VIEW,)
+    ),
+)
 
 
 def nav_items(roles: frozenset[str]) -> list[NavItem]:
     """The sections for a user holding `roles`, in the order of the bar."""
     actions = actions_of(roles)
-    items = [NavItem(_("工作台"), "web:home", "/", "nav-home")]
-    if Action.VIEW in actions:
-        items += [
-            NavItem(_("整改台账"), "ledger:ledger", "/ledger/", "nav-ledger"),
-            NavItem(_("巡察"), "ledger:inspection-list", "/inspections/", "nav-inspections"),
-        ]
-    return items
+    return [
+        NavItem(s.label, s.url_name, s.prefix, s.testid) for s in SECTIONS if s.offered(actions)
+    ]

@@ -10,6 +10,7 @@ from zhenggai.ledger.urls import (
     search,
     tree,
 )
+from zhenggai.ledger.urls import dashboard as dashboard_urls
 
 app_name = "ledger"
 urlpatterns = [
@@ -21,4 +22,5 @@ urlpatterns = [
     *excel.urlpatterns,
     *search.urlpatterns,
     *saved_views.urlpatterns,
+    *dashboard_urls.urlpatterns,
 ]
