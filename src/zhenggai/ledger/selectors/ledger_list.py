@@ -116,7 +116,9 @@ def _key_rows(
             return rows
     undated = qs.filter(**{f"{lead}__isnull": True})
     if after is not None and after[0] is None:
-        undated = undated.filter(keyset_after(columns[1:], after[1:], descending=order.descending))
+        undated = undated.filter(
+            keyset_after(columns[1:], after[1:], descending=order.descending, lead_nullable=True)
+        )
     return rows + list(undated.order_by(*order.order_by(columns[1:]))[: limit - len(rows)])
 
 

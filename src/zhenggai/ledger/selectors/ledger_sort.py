@@ -174,12 +174,17 @@ def _equal(column: str, value: KeyValue) -> Q:
 
 
 def keyset_after(
-    columns: tuple[str, ...], key: tuple[KeyValue, ...], *, descending: bool
+    columns: tuple[str, ...],
+    key: tuple[KeyValue, ...],
+    *,
+    descending: bool,
+    lead_nullable: bool = False,
 ) -> Q:
     """Rows after `key` in the lexicographic order of `columns`. The first column is not
-    NULL in the rows searched (its NULL rows are a segment of their own) and neither is the
-    last (the id); those between follow the database's order of NULLs."""
-    return _after(columns, key, descending=descending, first=True)
+    NULL in the rows searched (its NULL rows are a segment of their own) unless
+    `lead_nullable`, the last (the id) never is; those between follow the database's order
+    of NULLs."""
+    return _after(columns, key, descending=descending, first=not lead_nullable)
 
 
 def _after(
