@@ -67,12 +67,22 @@ def ledger() -> dict[str, Any]:
         state = states[i % len(states)]
         unit = None if i % 7 == 3 else units[i % 3]
         people = {} if unit else {"responsible_leader": None, "responsible_person": None}
-        measures.append(MeasureFactory(
-            inspection=inspection, findings=[finding], deadline=deadline, state=state,
-            lead_unit=unit, no=i + 1, **people,
-            started_at=stamp, close_requested_at=stamp, returned_at=stamp, closed_at=stamp,
-            watching_since=stamp,
-        ))
+        measures.append(
+            MeasureFactory(
+                inspection=inspection,
+                findings=[finding],
+                deadline=deadline,
+                state=state,
+                lead_unit=unit,
+                no=i + 1,
+                **people,
+                started_at=stamp,
+                close_requested_at=stamp,
+                returned_at=stamp,
+                closed_at=stamp,
+                watching_since=stamp,
+            )
+        )
     office = grant(Role.OFFICE, inspection.organisation, include_subtree=True)
     return {"inspection": inspection, "units": units, "measures": measures, "office": office}
 
@@ -95,11 +105,14 @@ def _expected(order: LedgerOrder) -> list[int]:
         return tuple(cell(getattr(m, c)) for c in columns)
 
     if order.sort in (LedgerSort.DEADLINE, LedgerSort.UNIT):
-        dated = sorted((m for m in rows if getattr(m, lead) is not None), key=key,
-                       reverse=order.descending)
-        undated = sorted((m for m in rows if getattr(m, lead) is None),
-                         key=lambda m: tuple(cell(getattr(m, c)) for c in rest),
-                         reverse=order.descending)
+        dated = sorted(
+            (m for m in rows if getattr(m, lead) is not None), key=key, reverse=order.descending
+        )
+        undated = sorted(
+            (m for m in rows if getattr(m, lead) is None),
+            key=lambda m: tuple(cell(getattr(m, c)) for c in rest),
+            reverse=order.descending,
+        )
         return [m.pk for m in dated + undated]
     return [m.pk for m in sorted(rows, key=key, reverse=order.descending)]
 
@@ -127,7 +140,9 @@ def test_every_order_pages_through_every_row_once_in_its_order(
     assert _walk(ledger["office"], order, page_size) == _expected(order)
 
 
-def test_descending_is_the_reverse_of_ascending_apart_from_empty_values(ledger: dict[str, Any]) -> None:
+def test_descending_is_the_reverse_of_ascending_apart_from_empty_values(
+    ledger: dict[str, Any],
+) -> None:
     office = ledger["office"]
     up = _walk(office, LedgerOrder(LedgerSort.UPDATED), 4)
     down = _walk(office, LedgerOrder(LedgerSort.UPDATED, descending=True), 4)
@@ -136,7 +151,7 @@ def test_descending_is_the_reverse_of_ascending_apart_from_empty_values(ledger: 
     undated = set(Measure.objects.filter(deadline__isnull=True).values_list("pk", flat=True))
     for descending in (False, True):
         walked = _walk(office, LedgerOrder(LedgerSort.DEADLINE, descending), 4)
-        assert set(walked[-len(undated):]) == undated
+        assert set(walked[-len(undated) :]) == undated
 
 
 def test_a_cursor_of_another_order_or_edited_gives_the_first_page_and_a_message(
@@ -146,13 +161,25 @@ def test_a_cursor_of_another_order_or_edited_gives_the_first_page_and_a_message(
     first = ledger_listing(user=office, query=LedgerQuery(), order=LedgerOrder(), page_size=3)
     assert first.next_cursor
     other = ledger_listing(
-        user=office, query=LedgerQuery(), order=LedgerOrder(LedgerSort.STATE),
-        cursor=first.next_cursor, page_size=3,
+        user=office,
+        query=LedgerQuery(),
+        order=LedgerOrder(LedgerSort.STATE),
+        cursor=first.next_cursor,
+        page_size=3,
     )
     assert other.cursor_error == str(CURSOR_INVALID)
     assert [r.measure.pk for r in other.rows] == _expected(LedgerOrder(LedgerSort.STATE))[:3]
-    for bad in ["x", "!!!", first.next_cursor[:-3], "W10", "WyJkZWFkbGluZSIsMCwiMjAyNiIsMV0",
-                "WyJkZWFkbGluZSIsMCxudWxsLG51bGxd", "bnVsbA", "e30", "WyJkZWFkbGluZSIsMCx0cnVlLDFd"]:
+    for bad in [
+        "x",
+        "!!!",
+        first.next_cursor[:-3],
+        "W10",
+        "WyJkZWFkbGluZSIsMCwiMjAyNiIsMV0",
+        "WyJkZWFkbGluZSIsMCxudWxsLG51bGxd",
+        "bnVsbA",
+        "e30",
+        "WyJkZWFkbGluZSIsMCx0cnVlLDFd",
+    ]:
         listing = ledger_listing(
             user=office, query=LedgerQuery(), order=LedgerOrder(), cursor=bad, page_size=3
         )
@@ -179,7 +206,8 @@ def test_an_unknown_sort_is_reported_and_the_default_used() -> None:
     assert order == LedgerOrder()
     assert error == str(SORT_INVALID) % {"value": "-colour"}
     assert LedgerOrder.from_querydict({"sort": "-state"}) == (
-        LedgerOrder(LedgerSort.STATE, descending=True), None,
+        LedgerOrder(LedgerSort.STATE, descending=True),
+        None,
     )
 
 
@@ -246,8 +274,11 @@ def test_choices_offer_only_what_the_user_reads(ledger: dict[str, Any]) -> None:
     leader_ids = {pk for pk, _n in choices.leaders}
     assert foreign.responsible_leader_id not in leader_ids and leader_ids
     # Values from a URL outside the user's reach: not offered, and said so beside the field.
-    query = LedgerQuery(inspection=foreign.inspection_id, unit=foreign.lead_unit_id,
-                        leader=foreign.responsible_leader_id)
+    query = LedgerQuery(
+        inspection=foreign.inspection_id,
+        unit=foreign.lead_unit_id,
+        leader=foreign.responsible_leader_id,
+    )
     choices = ledger_choices(user=office, query=query)
     assert set(choices.errors) == {"inspection", "unit", "leader"}
     assert choices.errors["unit"] == str(NOT_VISIBLE)

@@ -44,15 +44,20 @@ class LedgerFilterForm(forms.Form):
     due_from = forms.DateField(label=_("时限从"), required=False, widget=_DATE)
     due_to = forms.DateField(label=_("时限至"), required=False, widget=_DATE)
     state = forms.MultipleChoiceField(
-        label=_("状态"), required=False, choices=MeasureState.choices,
+        label=_("状态"),
+        required=False,
+        choices=MeasureState.choices,
         widget=forms.CheckboxSelectMultiple,
     )
     signal = forms.MultipleChoiceField(
-        label=_("信号"), required=False, choices=SIGNAL_CHOICES,
+        label=_("信号"),
+        required=False,
+        choices=SIGNAL_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
     stalled = forms.BooleanField(
-        label=_("仅看进展停滞"), required=False,
+        label=_("仅看进展停滞"),
+        required=False,
         help_text=_("整改中的措施连续多个工作日没有填报进展"),
     )
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=sort_choices)
@@ -85,10 +90,16 @@ class LedgerFilterForm(forms.Form):
     @staticmethod
     def initial_of(query: LedgerQuery, order: LedgerOrder) -> dict[str, Any]:
         return {
-            "inspection": query.inspection, "aspect": query.aspect, "unit": query.unit,
-            "leader": query.leader, "urgency": query.urgency or "",
-            "due_from": query.due_from, "due_to": query.due_to,
-            "state": list(query.state), "signal": list(query.signal), "stalled": query.stalled,
+            "inspection": query.inspection,
+            "aspect": query.aspect,
+            "unit": query.unit,
+            "leader": query.leader,
+            "urgency": query.urgency or "",
+            "due_from": query.due_from,
+            "due_to": query.due_to,
+            "state": list(query.state),
+            "signal": list(query.signal),
+            "stalled": query.stalled,
             "sort": order.value,
         }
 
@@ -97,6 +108,11 @@ class LedgerFilterForm(forms.Form):
         """Whether a filter beyond the first row is set (the form shows them open)."""
         initial = self.initial
         return bool(
-            initial["leader"] or initial["due_from"] or initial["due_to"] or initial["state"]
-            or initial["signal"] or initial["stalled"] or self._errors
+            initial["leader"]
+            or initial["due_from"]
+            or initial["due_to"]
+            or initial["state"]
+            or initial["signal"]
+            or initial["stalled"]
+            or self._errors
         )

@@ -204,8 +204,9 @@ def ledger_choices(*, user: User | AnonymousUser, query: LedgerQuery) -> LedgerC
     out = LedgerChoices()
     readable = visible_inspections(user)
     out.inspections = list(
-        readable.order_by(F("feedback_date").desc(nulls_last=True), "-id")
-        .values_list("pk", "title")[:MAX_INSPECTION_CHOICES]
+        readable.order_by(F("feedback_date").desc(nulls_last=True), "-id").values_list(
+            "pk", "title"
+        )[:MAX_INSPECTION_CHOICES]
     )
     if query.inspection is not None and query.inspection not in dict(out.inspections):
         extra = list(readable.filter(pk=query.inspection).values_list("pk", "title"))

@@ -63,7 +63,10 @@ def ledger(request: HtmxHttpRequest) -> HttpResponse:
     order, sort_error = LedgerOrder.from_querydict(request.GET)
     partial = PARTIALS.get(request.htmx.target or "") if request.htmx else None
     listing = ledger_listing(
-        user=request.user, query=query, order=order, cursor=request.GET.get("cursor"),
+        user=request.user,
+        query=query,
+        order=order,
+        cursor=request.GET.get("cursor"),
         with_count=partial != "rows",
     )
     path = request.path
@@ -73,7 +76,8 @@ def ledger(request: HtmxHttpRequest) -> HttpResponse:
         "sort_links": _sort_links(path, query, order),
         "querystring": _url("", query, order).lstrip("?"),
         "next_url": _url(path, query, order, cursor=listing.next_cursor)
-        if listing.next_cursor else "",
+        if listing.next_cursor
+        else "",
         "first_url": _url(path, query, order),
         "filtered": not query.is_empty,
         "inspection_fixed": query.inspection is not None,
@@ -86,9 +90,7 @@ def ledger(request: HtmxHttpRequest) -> HttpResponse:
     if partial != "rows":
         choices = ledger_choices(user=request.user, query=query)
         errors.update({k: v for k, v in choices.errors.items() if k not in errors})
-        context["form"] = LedgerFilterForm(
-            query=query, order=order, choices=choices, errors=errors
-        )
+        context["form"] = LedgerFilterForm(query=query, order=order, choices=choices, errors=errors)
     bad = bool(errors or listing.cursor_error)
     template = f"{TEMPLATE}#{partial}" if partial else TEMPLATE
     return render(request, template, context, status=400 if bad else 200)
