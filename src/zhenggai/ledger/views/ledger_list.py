@@ -80,7 +80,8 @@ def ledger(request: HtmxHttpRequest) -> HttpResponse:
         else "",
         "first_url": _url(path, query, order),
         "filtered": not query.is_empty,
-        "inspection_fixed": query.inspection is not None,
+        # Rows of several inspections name theirs under the 编号 (one inspection: noise).
+        "show_inspection": len({r.measure.inspection_id for r in listing.rows}) > 1,
         "rows_only": partial == "rows",
         "crumbs": [(_("整改台账"), "")],
     }
