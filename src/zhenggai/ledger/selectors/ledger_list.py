@@ -74,6 +74,8 @@ class LedgerRow:
     finding: Finding | None
     path: str
     signal: SignalResult
+    #: URLs of the row's pages (measure, aspect, problem, finding), set by the view.
+    links: dict[str, str] = field(default_factory=dict)
 
     @property
     def latest_progress(self) -> object:
@@ -188,6 +190,10 @@ class LedgerChoices:
 NOT_VISIBLE = gettext_lazy("不存在或不在您可查看的范围内")
 
 
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _person_label(person: Person) -> str:
     where = person.organisation.short_name or person.organisation.name
     return f"{person.name}（{where}）"
@@ -203,11 +209,11 @@ def ledger_choices(*, user: User | AnonymousUser, query: LedgerQuery) -> LedgerC
     """The filter's choices for `user` (see `LedgerChoices`)."""
     out = LedgerChoices()
     readable = visible_inspections(user)
-    out.inspections = list(
-        readable.order_by(F("feedback_date").desc(nulls_last=True), "-id").values_list(
-            "pk", "title"
-        )[:MAX_INSPECTION_CHOICES]
-    )
+    recent = readable.order_by(F("feedback_date").desc(nulls_last=True), "-id")
+    out.inspections = [
+        (pk, _short(title))
+        for pk, title in recent.values_list("pk", "title")[:MAX_INSPECTION_CHOICES]
+    ]
     if query.inspection is not None and query.inspection not in dict(out.inspections):
         extra = list(readable.filter(pk=query.inspection).values_list("pk", "title"))
         out.inspections += extra
