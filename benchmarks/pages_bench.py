@@ -1,0 +1,217 @@
+"""Time the main pages' views, template rendering included, through Django's test client.
+
+    .venv/bin/python benchmarks/pages_bench.py --scale 0.1 [--database-url URL]
+        [--repeat 20] [--generate]
+
+Runs against the synthetic ledger of benchmarks/generate.py (`--generate` builds it first,
+dropping what is there; without it the ledger of that scale must exist). Two readers, as
+the issue asks: an office holding the province's root with its sub-tree (it reads every
+inspection: the widest scope there is) and the liaison of the unit that leads the most open
+measures. Each page is requested `--repeat` times per reader after two warm-up requests;
+the median and the 90th percentile are printed, with the status code and the number of SQL
+queries of one request. A page that is not installed yet answers 404 and is reported as
+such, not as a crash. Prints a Markdown table for docs/benchmarks.md.
+
+To time another page, add one line to PAGES: a name and a function from the `Subjects`
+(ids picked from the generated ledger) and the reader to the URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate  # sibling script, importable once its folder is on sys.path
+
+#: Targets of issue #10 (ms): ledger and detail pages, the dashboard.
+TARGET_MS = {"ledger": 50, "detail": 50, "dashboard": 100}
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Ids of the generated ledger that the pages are opened on."""
+
+    inspection: int  # the inspection holding the busiest unit's most measures
+    finding: int
+    measure: int
+    unit: int
+
+
+def _ledger_cursor(s: Subjects, user: Any) -> str:
+    """The URL of the ledger's second page for `user` (a cursor from its first page)."""
+    from zhenggai.ledger.selectors.filters import LedgerQuery
+    from zhenggai.ledger.selectors.ledger_list import ledger_listing
+    from zhenggai.ledger.selectors.ledger_sort import LedgerOrder
+
+    listing = ledger_listing(user=user, query=LedgerQuery(), order=LedgerOrder(), with_count=False)
+    return f"/ledger/?cursor={listing.next_cursor}" if listing.next_cursor else "/ledger/"
+
+
+def _reverse(name: str, pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse(name, kwargs={"pk": pk})
+
+
+#: (name, kind for the target, URL builder). One line per page.
+PAGES: list[tuple[str, str, Callable[[Subjects, Any], str]]] = [
+    ("ledger", "ledger", lambda s, u: "/ledger/"),
+    ("ledger, page 2 by cursor", "ledger", _ledger_cursor),
+    (
+        "ledger, open, by state ↓",
+        "ledger",
+        lambda s, u: "/ledger/?state=planned&state=in_progress&state=returned&sort=-state",
+    ),
+    ("ledger, red signal, by unit", "ledger", lambda s, u: "/ledger/?signal=red&sort=unit"),
+    ("ledger, last updated first", "ledger", lambda s, u: "/ledger/?sort=-updated"),
+    ("ledger, stalled", "ledger", lambda s, u: "/ledger/?stalled=1"),
+    ("ledger, one inspection", "ledger", lambda s, u: f"/ledger/?inspection={s.inspection}"),
+    ("inspection page", "detail", lambda s, u: _reverse("ledger:inspection-detail", s.inspection)),
+    ("finding page", "detail", lambda s, u: _reverse("ledger:finding-detail", s.finding)),
+    ("measure page", "detail", lambda s, u: _reverse("ledger:measure-detail", s.measure)),
+    ("home", "dashboard", lambda s, u: "/"),
+]
+
+
+def _subjects_and_readers() -> tuple[Subjects, dict[str, Any]]:
+    from django.db.models import Count
+
+    from zhenggai.accounts.choices import Role
+    from zhenggai.accounts.models import Organisation, RoleAssignment, User
+    from zhenggai.ledger.models import MEASURE_OPEN, Measure, MeasureFinding
+
+    busiest = (
+        Measure.objects.filter(MEASURE_OPEN)
+        .values("lead_unit")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if busiest is None:
+        raise SystemExit("pages_bench: no open measure; run with --generate first")
+    unit = Organisation.objects.get(pk=busiest["lead_unit"])
+    inspection = (
+        Measure.objects.filter(lead_unit=unit)
+        .values("inspection")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    assert inspection is not None
+    measure = (
+        Measure.objects.filter(lead_unit=unit, inspection_id=inspection["inspection"])
+        .order_by("id")
+        .first()
+    )
+    assert measure is not None
+    link = MeasureFinding.objects.filter(measure=measure, is_primary=True).first()
+    root = Organisation.objects.filter(parent__isnull=True).order_by("id").first()
+    assert root is not None
+    office, _ = User.objects.get_or_create(username="bench-office")
+    RoleAssignment.objects.get_or_create(
+        user=office, role=Role.OFFICE, organisation=root, defaults={"include_subtree": True}
+    )
+    liaison, _ = User.objects.get_or_create(username=f"bench-unit-{unit.pk}")
+    RoleAssignment.objects.get_or_create(user=liaison, role=Role.UNIT, organisation=unit)
+    subjects = Subjects(
+        inspection=inspection["inspection"],
+        finding=link.finding_id if link else 0,
+        measure=measure.pk,
+        unit=unit.pk,
+    )
+    return subjects, {"office": office, f"unit ({unit.name})": liaison}
+
+
+def _time(client: Any, url: str, repeat: int) -> tuple[int, int, float, float]:
+    """(status, queries of one request, median ms, 90th percentile ms)."""
+    from django.db import connection
+
+    # Counted by an execute wrapper, which outlives the connection being closed and
+    # reopened around each request (CONN_MAX_AGE 0 on SQLite), unlike the query log.
+    count = 0
+
+    def counter(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    for _ in range(2):
+        client.get(url, secure=True)
+    with connection.execute_wrapper(counter):
+        status = client.get(url, secure=True).status_code
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        client.get(url, secure=True)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
+    return status, count, statistics.median(times), p90
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="页面响应时间基准（测试客户端，含模板渲染）")
+    ap.add_argument("--scale", type=float, required=True)
+    ap.add_argument("--database-url")
+    ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--generate", action="store_true", help="drop and generate the ledger first")
+    args = ap.parse_args(argv)
+    url = args.database_url or generate.default_database_url(args.scale)
+    # The test client over plain settings: static names as they are (no collected manifest).
+    os.environ.setdefault("ZHENGGAI_MANIFEST_STATIC", "0")
+    if args.generate:
+        generate.reset_database(url)
+    generate.configure(url)
+    if args.generate:
+        generate.build(args.scale, verbose=False)
+
+    from django.db import connection
+    from django.test import Client
+
+    subjects, readers = _subjects_and_readers()
+    vendor = connection.vendor
+    load = os.getloadavg()
+    print(f"\n### Pages, {vendor}, scale {args.scale:g}\n")
+    print(
+        f"Median and 90th percentile of {args.repeat} requests through the test client "
+        f"(after 2 warm-up requests); load average at start {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f} on {os.cpu_count()} CPUs.\n"
+    )
+    print("| page | reader | status | queries | median (ms) | p90 (ms) | target |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for reader_name, user in readers.items():
+        client = Client()
+        client.force_login(user)
+        for name, kind, build_url in PAGES:
+            path = build_url(subjects, user)
+            status, queries, median, p90 = _time(client, path, args.repeat)
+            target = TARGET_MS[kind]
+            if status == 404:
+                print(
+                    f"| {name} | {reader_name} | 404 (not installed) | {queries} | — | — | {target} |"
+                )
+                continue
+            mark = "" if median < target else " ✗"
+            print(
+                f"| {name} | {reader_name} | {status} | {queries} | {median:.1f}{mark} | "
+                f"{p90:.1f} | {target} |"
+            )
+    print(
+        f"\nPython {platform.python_version()}, {platform.machine()}; "
+        f"load average at end {os.getloadavg()[0]:.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
