@@ -149,3 +149,30 @@ def test_the_bar_links_each_view_and_the_query_count_is_flat() -> None:
         assert 'href="/ledger/views/?signal=red"' in bar
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_home_shows_the_default_view_with_the_ledgers_own_count() -> None:
+    from tests.factories import InspectionFactory, MeasureFactory
+    from zhenggai.accounts.choices import Role
+    from zhenggai.accounts.models import RoleAssignment
+    from zhenggai.ledger.choices import Urgency
+    from zhenggai.ledger.selectors.filters import filtered_measures
+
+    inspection = InspectionFactory()
+    for urgency in (Urgency.IMMEDIATE, Urgency.IMMEDIATE, Urgency.SCHEDULED):
+        MeasureFactory(inspection=inspection, urgency=urgency)
+    user = UserFactory()
+    RoleAssignment.objects.create(
+        user=user, role=Role.OFFICE, organisation=inspection.organisation, include_subtree=True
+    )
+    client = _client(user)
+    assert 'data-testid="default-view"' not in client.get("/").content.decode()
+    query = LedgerQuery.from_querydict(QueryDict("urgency=immediate"))
+    view = saved_view_create(user=user, name="立行立改", query=query)
+    saved_view_set_default(user=user, pk=view.pk)
+    home = client.get("/").content.decode()
+    assert 'data-testid="default-view"' in home and "立行立改" in home
+    assert 'data-testid="default-view-count">2<' in home
+    assert filtered_measures(user, query).count() == 2
+    ledger = client.get("/ledger/?urgency=immediate").content.decode()
+    assert "/ledger/views/bar/?" in ledger and 'data-testid="saved-views-link"' in ledger

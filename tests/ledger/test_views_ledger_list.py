@@ -256,9 +256,9 @@ def test_the_empty_states(w: World) -> None:
     assert 'data-testid="clear-filter"' in html(office)
 
 
-def test_no_export_button_while_the_export_does_not_exist(w: World) -> None:
+def test_the_export_button_exports_what_the_filters_show(w: World) -> None:
     page = html(client_of(w.users["office"]).get("/ledger/?state=planned"))
-    assert 'data-testid="export"' not in page
+    assert 'href="/ledger/export/?state=planned" data-testid="export"' in page
 
 
 @pytest.mark.urls(__name__)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from zhenggai import clock
 from zhenggai.accounts.models import User
+from zhenggai.ledger.selectors.saved_views import default_view_count
 from zhenggai.web.selectors import home_for
 
 
@@ -24,6 +25,8 @@ from zhenggai.web.selectors import home_for
 def home(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     today = clock.today()
-    return render(
-        request, "web/home.html", {"home": home_for(request.user, today=today), "today": today}
-    )
+    return render(request, "web/home.html", {
+        "home": home_for(request.user, today=today),
+        "today": today,
+        "default_view": default_view_count(request.user),
+    })
