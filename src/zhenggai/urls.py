@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("zhenggai.ledger.urls")),
     path("", include("zhenggai.web.urls")),
+    path("", include("zhenggai.urging.urls")),
 ]
