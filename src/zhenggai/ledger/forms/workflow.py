@@ -156,7 +156,8 @@ class CloseOutForm(TargetForm):
     def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].label = _("申请对象")
-        self.fields["files"] = _files(True, max_bytes)
+        # Required by the service, which says so in its own words (EVIDENCE_REQUIRED).
+        self.fields["files"] = _files(False, max_bytes)
 
 
 class ExtensionForm(TargetForm):
