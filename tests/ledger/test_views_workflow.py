@@ -365,3 +365,8 @@ def test_permits_answer_as_may_does(w: World) -> None:
                 assert permits.may(action, unit) == may(
                     who, action, inspection=w.inspection, unit=unit
                 ), (role, action, unit)
+
+
+def test_date_fields_carry_iso_dates_for_the_browser_s_date_input(w: World) -> None:
+    page = html(client_of(user(w, "unit_b")).get(f"/measures/{w.measure_b.pk}/progress/"))
+    assert f'type="date" name="as_of" value="{clock.today().isoformat()}"' in page

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from zhenggai.accounts.models import User
 from zhenggai.ledger.models import Measure
-from zhenggai.ledger.selectors.measure_page import measure_for_reader
+from zhenggai.ledger.selectors.measure_detail import measure_for_reader
 from zhenggai.urging.models import UrgingNotice
 
 

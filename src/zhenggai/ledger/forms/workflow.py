@@ -139,7 +139,7 @@ def _files(required: bool, max_bytes: int) -> MultipleFileField:
 
 
 class ProgressForm(TargetForm):
-    as_of = forms.DateField(label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    as_of = forms.DateField(label=_("截至日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     percent = forms.IntegerField(label=_("完成进度（%）"), required=False, min_value=0, max_value=100)
     narrative = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}),
                                 strip=False)
@@ -161,7 +161,7 @@ class CloseOutForm(TargetForm):
 
 
 class ExtensionForm(TargetForm):
-    new_deadline = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_deadline = forms.DateField(label=_("申请延至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}),
                              strip=False)
 

@@ -32,7 +32,7 @@ from zhenggai.ledger.choices import (
     ReviewStage,
 )
 from zhenggai.ledger.models import Assignment, CloseOutRequest, Inspection
-from zhenggai.ledger.selectors.measure_page import MeasurePage
+from zhenggai.ledger.selectors.measure_detail import MeasurePage
 
 FINISHED = (MeasureState.CLOSED, MeasureState.WATCHING)
 REQUESTABLE = (MeasureState.PLANNED, MeasureState.IN_PROGRESS, MeasureState.RETURNED)

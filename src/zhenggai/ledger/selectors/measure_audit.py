@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from zhenggai.audit.models import AuditEntry
-from zhenggai.ledger.selectors.measure_page import MeasurePage
+from zhenggai.ledger.selectors.measure_detail import MeasurePage
 
 #: How many entries the page shows (the full log is the admin's).
 AUDIT_LIMIT = 50

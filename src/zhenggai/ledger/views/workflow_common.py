@@ -27,7 +27,7 @@ from zhenggai.accounts.models import User
 from zhenggai.http import HtmxHttpRequest
 from zhenggai.ledger.forms.workflow import field_of
 from zhenggai.ledger.selectors.measure_actions import MeasureActions, measure_actions
-from zhenggai.ledger.selectors.measure_page import MeasurePage, measure_page
+from zhenggai.ledger.selectors.measure_detail import MeasurePage, measure_detail
 from zhenggai.ledger.services.extension import EXTENSION_DECIDED
 
 FORM_TEMPLATE = "ledger/measure/form.html"
@@ -64,7 +64,7 @@ def user_of(request: HtmxHttpRequest) -> User:
 
 def load(request: HtmxHttpRequest, measure_id: int) -> tuple[MeasurePage, MeasureActions]:
     """The measure page's data and the user's steps; 404 when the user may not read it."""
-    page = measure_page(user=request.user, pk=measure_id)
+    page = measure_detail(user=request.user, pk=measure_id)
     if page is None:
         raise Http404
     return page, measure_actions(user_of(request), page)

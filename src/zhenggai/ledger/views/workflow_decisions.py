@@ -20,7 +20,7 @@ from zhenggai.http import HtmxHttpRequest
 from zhenggai.ledger.choices import ReviewDecision
 from zhenggai.ledger.models import CheckIn, CloseOutRequest, Extension
 from zhenggai.ledger.selectors.measure_actions import MeasureActions
-from zhenggai.ledger.selectors.measure_page import MeasurePage
+from zhenggai.ledger.selectors.measure_detail import MeasurePage
 from zhenggai.ledger.services.close_out import (
     acceptance_record,
     check_in_record,

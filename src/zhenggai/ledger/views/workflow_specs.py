@@ -21,7 +21,7 @@ from zhenggai.ledger.forms.workflow import (
 )
 from zhenggai.ledger.models import CheckIn, CloseOutRequest, Extension
 from zhenggai.ledger.selectors.measure_actions import MeasureActions
-from zhenggai.ledger.selectors.measure_page import MeasurePage
+from zhenggai.ledger.selectors.measure_detail import MeasurePage
 from zhenggai.ledger.services.progress import evidence_max_bytes
 from zhenggai.ledger.views.workflow_common import FormSpec
 

@@ -157,10 +157,13 @@ def _requests(measure: Measure) -> QuerySet[CloseOutRequest]:
     )
 
 
-def measure_page(
+def measure_detail(
     *, user: User | AnonymousUser, pk: int, today: dt.date | None = None
 ) -> MeasurePage | None:
-    """The measure page's data, or None when `user` may not read the measure."""
+    """The measure page's data, or None when `user` may not read the measure.
+
+    (This module is not called `measure_page`: the package re-exports `pages.measure_page`,
+    which a submodule of that name would shadow.)"""
     measure = measure_for_reader(user=user, pk=pk)
     if measure is None:
         return None
