@@ -78,6 +78,12 @@ def field_of(message: str) -> str | None:
     return None
 
 
+class Radios(forms.RadioSelect):
+    """Bootstrap's inline radio buttons, each with its own label."""
+
+    template_name = "ledger/widgets/radio.html"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -174,7 +180,7 @@ class DecisionForm(forms.Form):
     """Approve or return (the office's review, the leader's approval), with the reason."""
 
     decision = forms.ChoiceField(
-        label=_("审核结论"), choices=ReviewDecision.choices, widget=forms.RadioSelect
+        label=_("审核结论"), choices=ReviewDecision.choices, widget=Radios
     )
     reason = forms.CharField(
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -185,7 +191,7 @@ class DecisionForm(forms.Form):
 class AcceptanceForm(forms.Form):
     party = forms.ChoiceField(label=_("代表"))
     decision = forms.ChoiceField(
-        label=_("验收结论"), choices=AcceptanceDecision.choices, widget=forms.RadioSelect
+        label=_("验收结论"), choices=AcceptanceDecision.choices, widget=Radios
     )
     note = forms.CharField(
         label=_("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -203,7 +209,7 @@ class ExtensionDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("审批结论"),
         choices=[("approve", _("批准")), ("reject", _("不批准"))],
-        widget=forms.RadioSelect,
+        widget=Radios,
     )
     note = forms.CharField(
         label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
