@@ -48,7 +48,10 @@ def _submit(page, testid: str, message: str) -> None:  # type: ignore[no-untyped
 
 
 def _as(browser, server: DemoServer, username: str, width: int = 1280):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    phone = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2} if width < 600 else {}
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": width, "height": 900}, **phone
+    )
     page = context.new_page()
     problems = watch_console(page)
     log_in(page, server, username)
@@ -63,7 +66,14 @@ def test_the_close_out_path(browser, demo_server, tmp_path: Path) -> None:  # ty
     again = tmp_path / "补充材料.png"
     again.write_bytes(PNG + b"browser-2")
 
-    context, page, problems = _as(browser, demo_server, unit_name)
+    context, page, problems = _as(browser, demo_server, unit_name, width=390)
+    page.goto(url)
+    screenshot(page, "measure-unit-forms-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+    context, page, more = _as(browser, demo_server, unit_name)
+    problems += more
     page.goto(url)
     assert page.get_by_test_id("breadcrumbs").is_visible()
     screenshot(page, "measure-unit-1280")

@@ -48,6 +48,7 @@ class FormSpec:
     about: Any = None  # the request, extension or check-in decided
     note: str = ""
     conflict: str = ""
+    collapsed: bool = False  # drawn folded on the measure page (a step rarely taken)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from zhenggai.http import HtmxHttpRequest
@@ -21,7 +22,7 @@ from zhenggai.ledger.views.workflow_specs import (
     reopen_spec,
 )
 
-NOTHING_NOW = "当前没有可以执行此操作的对象（状态已变化），请返回措施页面查看"
+NOTHING_NOW = gettext_lazy("当前没有可以执行此操作的对象（状态已变化），请返回措施页面查看")
 
 
 @login_required
@@ -32,7 +33,7 @@ def progress(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return refuse(request, page, reason)
     if request.method == "GET":
         if not actions.report:
-            return form_page(request, page, None, refusal=_(NOTHING_NOW))
+            return form_page(request, page, None, refusal=str(NOTHING_NOW))
         return form_page(request, page, progress_spec(page, actions))
     spec = progress_spec(page, actions, request.POST, request.FILES)
     form = spec.form
@@ -56,7 +57,7 @@ def close_out(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return refuse(request, page, reason)
     if request.method == "GET":
         if not actions.close_out:
-            return form_page(request, page, None, refusal=_(NOTHING_NOW))
+            return form_page(request, page, None, refusal=str(NOTHING_NOW))
         return form_page(request, page, close_out_spec(page, actions))
     spec = close_out_spec(page, actions, request.POST, request.FILES)
     form = spec.form
@@ -79,7 +80,7 @@ def extension(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return refuse(request, page, reason)
     if request.method == "GET":
         if not actions.extension:
-            return form_page(request, page, None, refusal=_(NOTHING_NOW))
+            return form_page(request, page, None, refusal=str(NOTHING_NOW))
         return form_page(request, page, extension_spec(page, actions))
     spec = extension_spec(page, actions, request.POST)
     form = spec.form

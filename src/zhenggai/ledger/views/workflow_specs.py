@@ -114,8 +114,11 @@ def page_forms(page: MeasurePage, actions: MeasureActions, user_id: int) -> list
         specs.append(progress_spec(page, actions))
     if actions.close_out:
         specs.append(close_out_spec(page, actions))
+    rare = []
     if actions.extension:
-        specs.append(extension_spec(page, actions))
+        rare.append(extension_spec(page, actions))
     if actions.reopen:
-        specs.append(reopen_spec(page))
-    return specs
+        rare.append(reopen_spec(page))
+    for spec in rare:
+        spec.collapsed = bool(specs)  # folded when more pressing forms come first
+    return specs + rare
