@@ -370,3 +370,28 @@ def test_permits_answer_as_may_does(w: World) -> None:
 def test_date_fields_carry_iso_dates_for_the_browser_s_date_input(w: World) -> None:
     page = html(client_of(user(w, "unit_b")).get(f"/measures/{w.measure_b.pk}/progress/"))
     assert f'type="date" name="as_of" value="{clock.today().isoformat()}"' in page
+
+
+def test_every_form_of_another_organisation_s_measure_is_not_found(w: World) -> None:
+    foreign = w.foreign_measure
+    other = _grant(Role.UNIT, foreign.lead_unit)
+    request = close_out_request_create(
+        measure=foreign, summary="外单位申请。", files=[upload("外.png", PNG + b"f")], actor=other,
+    )
+    urls = [
+        f"/measures/{foreign.pk}/progress/", f"/measures/{foreign.pk}/close-out/",
+        f"/measures/{foreign.pk}/extension/", f"/measures/{foreign.pk}/reopen/",
+        f"/close-out-requests/{request.pk}/review/", f"/close-out-requests/{request.pk}/leader/",
+        f"/close-out-requests/{request.pk}/acceptance/",
+        f"/evidence/{request.evidence.get().pk}/", f"/evidence/{request.evidence.get().pk}/preview/",
+        f"/measures/{foreign.pk}/urging/",
+    ]
+    for role in ("office", "leader", "inspector", "unit_a"):
+        client = client_of(user(w, role))
+        for url in urls:
+            assert client.get(url).status_code == 404, (role, url)
+            if "/evidence/" not in url and "/urging/" not in url:
+                data = {"decision": "approve", "reason": "x", "narrative": "x", "summary": "x"}
+                assert client.post(url, data).status_code == 404, (role, url)
+    request.refresh_from_db()
+    assert request.state == CloseOutState.PENDING
