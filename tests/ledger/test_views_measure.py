@@ -55,8 +55,11 @@ def test_the_office_sees_the_measure_its_report_evidence_and_request(w: World) -
     assert "环卫所" in page
     assert 'data-testid="form-review"' in page  # the office may review the pending request
     assert 'data-testid="form-report"' not in page  # the office does not report progress
-    assert 'data-testid="audit-entry"' in page
-    assert "填报进展" in page
+    assert f'hx-get="/measures/{w.measure_a.pk}/audit/"' in page
+    audit = client_of(w.users["office"]).get(f"/measures/{w.measure_a.pk}/audit/", HTTP_HX_REQUEST="true")
+    assert audit.status_code == 200 and "<html" not in html(audit)
+    assert 'data-testid="audit-entry"' in html(audit)
+    assert "填报进展" in html(audit) and "提交销号申请" in html(audit)
 
 
 def test_the_unit_sees_its_forms_and_not_the_office_s(w: World) -> None:

@@ -344,8 +344,8 @@ def test_evidence_is_previewed_inline_only_by_its_readers(w: World) -> None:
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
     assert response["X-Content-Type-Options"] == "nosniff"
+    # Reading the stream to its end closes the file (the test client's wrapper).
     assert b"".join(response.streaming_content) == PNG  # type: ignore[attr-defined]
-    response.close()
     assert client_of(user(w, "unit_b")).get(url).status_code == 404
     assert client_of(user(w, "stranger")).get(url).status_code == 404
     assert client_of(user(w, "office")).get("/evidence/999999/preview/").status_code == 404
@@ -384,13 +384,13 @@ def test_every_form_of_another_organisation_s_measure_is_not_found(w: World) -> 
         f"/close-out-requests/{request.pk}/review/", f"/close-out-requests/{request.pk}/leader/",
         f"/close-out-requests/{request.pk}/acceptance/",
         f"/evidence/{request.evidence.get().pk}/", f"/evidence/{request.evidence.get().pk}/preview/",
-        f"/measures/{foreign.pk}/urging/",
+        f"/measures/{foreign.pk}/urging/", f"/measures/{foreign.pk}/audit/",
     ]
     for role in ("office", "leader", "inspector", "unit_a"):
         client = client_of(user(w, role))
         for url in urls:
             assert client.get(url).status_code == 404, (role, url)
-            if "/evidence/" not in url and "/urging/" not in url:
+            if not any(part in url for part in ("/evidence/", "/urging/", "/audit/")):
                 data = {"decision": "approve", "reason": "x", "narrative": "x", "summary": "x"}
                 assert client.post(url, data).status_code == 404, (role, url)
     request.refresh_from_db()

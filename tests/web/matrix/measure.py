@@ -47,6 +47,8 @@ CASES = [
     Case("measure page (B)", _b(""), expect=everyone(404, **READERS, unit_b=200)),
     Case("measure page (assigned, htmx)", lambda w: f"/measures/{w.assigned.pk}/", htmx=True,
          expect=everyone(404, **READERS, unit_a=200, unit_b=200)),
+    Case("measure audit entries (htmx)", lambda w: f"/measures/{w.measure_a.pk}/audit/",
+         htmx=True, expect=everyone(404, **READERS, unit_a=200)),
     Case("foreign measure page", lambda w: f"/measures/{w.foreign_measure.pk}/",
          expect=everyone(404)),
     Case("progress form", _b("progress/"), expect=everyone(404, **REFUSED, unit_b=200)),

@@ -4,6 +4,7 @@ from zhenggai.ledger.views import measure, workflow_decisions, workflow_measure
 
 urlpatterns = [
     path("measures/<int:pk>/", measure.measure_detail, name="measure-detail"),
+    path("measures/<int:pk>/audit/", measure.measure_audit, name="measure-audit"),
     path("measures/<int:pk>/progress/", workflow_measure.progress, name="measure-progress"),
     path("measures/<int:pk>/close-out/", workflow_measure.close_out, name="measure-close-out"),
     path("measures/<int:pk>/extension/", workflow_measure.extension, name="measure-extension"),

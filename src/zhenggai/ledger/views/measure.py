@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from zhenggai.http import HtmxHttpRequest
@@ -23,13 +24,23 @@ from zhenggai.ledger.views.workflow_specs import page_forms
 @require_GET
 def measure_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page, actions = load(request, pk)
-    entries = [(entry, action_name(entry.action)) for entry in measure_audit_entries(page)]
     context = {
         "page": page,
         "measure": page.measure,
         "actions": actions,
         "forms": page_forms(page, actions, user_of(request).pk),
-        "entries": entries,
         "crumbs": crumbs(page),
     }
     return render(request, "ledger/measure/detail.html", context)
+
+
+@login_required
+@require_GET
+def measure_audit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The measure's audit entries: the list alone for the page's folded section (htmx),
+    a page of its own otherwise."""
+    page, _actions = load(request, pk)
+    entries = [(entry, action_name(entry.action)) for entry in measure_audit_entries(page)]
+    context = {"page": page, "entries": entries, "crumbs": crumbs(page, _("操作记录"))}
+    template = "ledger/measure/audit.html"
+    return render(request, f"{template}#entries" if request.htmx else template, context)
