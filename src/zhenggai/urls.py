@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("zhenggai.ledger.urls")),
     path("", include("zhenggai.web.urls")),
     path("", include("zhenggai.publication.urls")),
+    path("", include("zhenggai.urging.urls")),
 ]
