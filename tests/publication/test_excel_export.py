@@ -145,4 +145,5 @@ def test_rows_are_as_tall_as_their_wrapped_text(ledger: Inspection, tmp_path):
     ws = export(tmp_path, None, inspection=ledger.pk)[SHEET]
     heights = {r[4]: ws.row_dimensions[i].height for i, r in enumerate(data_rows(ws), start=3)}
     assert heights["一是" + "严格规范会议记录。" * 20] >= 13.5 * 8
-    assert heights["一是修订意识形态工作责任制实施细则。"] < 13.5 * 3
+    # Up to three lines: the factories' unit and person names grow with the run's sequence.
+    assert heights["一是修订意识形态工作责任制实施细则。"] < 13.5 * 4

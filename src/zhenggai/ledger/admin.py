@@ -386,3 +386,7 @@ class EvaluationScoreAdmin(WorkflowModelAdmin):
     list_display = ["evaluation", "indicator_code", "indicator_label", "max_points", "deduction"]
     search_fields = ["indicator_code", "indicator_label", "reason"]
     list_select_related = ["evaluation"]
+
+
+# Registered in their own module (this one is near its size limit).
+from zhenggai.ledger import admin_more  # noqa: E402, F401

@@ -36,6 +36,7 @@ from zhenggai.ledger.models import (
     ProgressReport,
     Reopening,
 )
+from zhenggai.ledger.selectors.ledger_list import measure_path
 from zhenggai.ledger.selectors.scope import sees_whole, visible_measures
 from zhenggai.ledger.signals_view import assignment_signals, measure_signals
 
@@ -67,21 +68,8 @@ def measure_for_reader(*, user: User | AnonymousUser, pk: int) -> Measure | None
 
 
 def measure_code(link: MeasureFinding | None, measure: Measure) -> str:
-    """编号: the measure's place in the tree (aspect-(problem)-finding-measure), from the
-    stored numbers; a level without a number is left out."""
-    parts: list[str] = []
-    if link is not None:
-        finding = link.finding
-        problem = finding.problem
-        if problem.aspect.no is not None:
-            parts.append(str(problem.aspect.no))
-        if problem.no is not None:
-            parts.append(f"({problem.no})")
-        if finding.no is not None:
-            parts.append(str(finding.no))
-    if measure.no is not None:
-        parts.append(str(measure.no))
-    return "-".join(parts)
+    """编号: the same stable path the ledger shows (`ledger_list.measure_path`)."""
+    return measure_path(measure, link.finding if link is not None else None)
 
 
 @dataclass
