@@ -71,8 +71,16 @@ def test_days_are_marked_as_the_holiday_table_says(seeded):
     assert _day(board, dt.date(2026, 10, 12)).name == ""
     assert _day(board, TODAY).is_today
     assert board.note is None  # 2026 is confirmed in the table
-    agenda = [d.date.day for d in board.agenda]
-    assert agenda == [1, 2, 3, 4, 5, 6, 7, 10]  # the holidays and the make-up day
+    # The phone's agenda: the holiday's days off as one run, then the make-up day.
+    assert [(d.date.day, until.day) for d, until in board.agenda] == [(1, 7), (10, 10)]
+
+
+def test_a_deadline_in_a_holiday_breaks_its_run_in_the_agenda(seeded):
+    inspection = InspectionFactory()
+    MeasureFactory(inspection=inspection, deadline=dt.date(2026, 10, 3))
+    board = month_calendar(user=_office(inspection), month=OCTOBER, today=TODAY)
+    runs = [(d.date.day, until.day, d.total) for d, until in board.agenda]
+    assert runs == [(1, 2, 0), (3, 3, 1), (4, 7, 0), (10, 10, 0)]
 
 
 def test_a_name_edited_in_the_table_is_the_one_shown(seeded):

@@ -148,9 +148,22 @@ class MonthCalendar:
         return [d for week in self.weeks for d in week if d.in_month]
 
     @property
-    def agenda(self) -> list[Day]:
-        """Days with a deadline, a holiday or a make-up working day."""
-        return [d for d in self.days if d.total or d.is_marked]
+    def agenda(self) -> list[tuple[Day, dt.date]]:
+        """(day, last day of its run): days with a deadline, a holiday or a make-up working
+        day. A run of days off of one holiday with no deadline is one line (国庆节 1–7
+        October), so a phone does not scroll through seven alike cards."""
+        out: list[tuple[Day, dt.date]] = []
+        for d in self.days:
+            if not (d.total or d.is_marked):
+                continue
+            if out and not d.total and d.kind == "holiday":
+                first, until = out[-1]
+                joins = until + dt.timedelta(days=1) == d.date
+                if joins and not first.total and (first.kind, first.name) == (d.kind, d.name):
+                    out[-1] = (first, d.date)
+                    continue
+            out.append((d, d.date))
+        return out
 
     @property
     def month_link(self) -> str:
