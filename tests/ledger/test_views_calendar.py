@@ -96,7 +96,7 @@ def test_a_month_that_cannot_be_read_shows_the_current_one_with_the_reason(inspe
     assert MONTH_INVALID in page and 'aria-describedby="id_month_errors"' in page
     assert 'data-testid="calendar-grid"' in page
     # The filters are kept in the form, so nothing typed is lost.
-    assert f'name="inspection" value="{inspection.pk}"' in page
+    assert f'<option value="{inspection.pk}" selected>' in page
 
 
 def test_a_filter_that_cannot_be_read_is_reported(inspection, office):
@@ -115,7 +115,12 @@ def test_an_inspection_filter_narrows_and_another_organisations_is_not_found(ins
     page = client.get("/calendar/", {"month": "2026-10", "inspection": inspection.pk}).content.decode()
     assert f"/measures/{mine.pk}/" in page and f"/measures/{other_here.pk}/" not in page
     assert inspection.title in page
+    # Month links keep the inspection.
+    assert f'href="/calendar/?inspection={inspection.pk}&amp;month=2026-09"' in page
     foreign = MeasureFactory(deadline=day)
+    choices = client.get("/calendar/", {"month": "2026-10"}).content.decode()
+    assert f'<option value="{inspection.pk}"' in choices
+    assert f'<option value="{foreign.inspection_id}"' not in choices
     response = client.get("/calendar/", {"month": "2026-10", "inspection": foreign.inspection_id})
     assert response.status_code == 404
     assert f"/measures/{foreign.pk}/" not in client.get("/calendar/", {"month": "2026-10"}).content.decode()

@@ -35,10 +35,11 @@ from zhenggai.core.workdays import (
     YearNotCovered,
     calendar_days_from_chinese_calendar,
 )
-from zhenggai.ledger.models import Finding, Measure, Problem
+from zhenggai.ledger.models import Finding, Inspection, Measure, Problem
 from zhenggai.ledger.selectors.cards import ledger_url
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
-from zhenggai.ledger.selectors.ledger_list import measure_path
+from zhenggai.ledger.selectors.ledger_list import MAX_INSPECTION_CHOICES, measure_path
+from zhenggai.ledger.selectors.scope import visible_inspections
 from zhenggai.ledger.signals_view import measure_signals
 from zhenggai.workdays.models import CalendarDay
 from zhenggai.workdays.selectors import workday_calendar
@@ -296,3 +297,37 @@ def month_calendar(
         previous=previous if previous >= FIRST_MONTH else None,
         next=following if following <= LAST_MONTH else None,
     )
+
+
+@dataclass
+class CalendarPage:
+    """What the calendar page shows: the month, the inspection it is narrowed to (if any)
+    and the inspections the user may pick (the most recent first)."""
+
+    board: MonthCalendar
+    inspection: Inspection | None
+    inspections: list[tuple[int, str]]
+
+
+def calendar_page(
+    *,
+    user: User | AnonymousUser,
+    month: dt.date,
+    query: LedgerQuery,
+    today: dt.date | None = None,
+) -> CalendarPage | None:
+    """The page for `user`; None when `query` names an inspection the user may not open
+    (the page answers 404, as for one that does not exist). One query for the choices, one
+    more for a named inspection, then `month_calendar`'s."""
+    readable = visible_inspections(user)
+    recent = readable.order_by(F("feedback_date").desc(nulls_last=True), "-id")
+    choices = list(recent.values_list("pk", "title")[:MAX_INSPECTION_CHOICES])
+    inspection = None
+    if query.inspection is not None:
+        inspection = readable.filter(pk=query.inspection).first()
+        if inspection is None:
+            return None
+        if query.inspection not in dict(choices):
+            choices.append((inspection.pk, inspection.title))
+    board = month_calendar(user=user, month=month, query=query, today=today)
+    return CalendarPage(board, inspection, choices)

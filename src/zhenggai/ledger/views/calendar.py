@@ -21,9 +21,8 @@ from django.views.decorators.http import require_GET
 
 from zhenggai import clock
 from zhenggai.http import HtmxHttpRequest
-from zhenggai.ledger.selectors.calendar import InvalidMonth, month_calendar, parse_month
+from zhenggai.ledger.selectors.calendar import InvalidMonth, calendar_page, parse_month
 from zhenggai.ledger.selectors.filters import LedgerQuery
-from zhenggai.ledger.selectors.scope import visible_inspections
 
 TEMPLATE = "ledger/calendar/calendar.html"
 
@@ -50,20 +49,22 @@ def calendar(request: HtmxHttpRequest) -> HttpResponse:
     except InvalidMonth as exc:
         month = today.replace(day=1)
         errors["month"] = str(exc)
-    inspection = None
-    if query.inspection is not None:
-        inspection = visible_inspections(request.user).filter(pk=query.inspection).first()
-        if inspection is None:
-            raise Http404(_("巡察不存在或不在您可查看的范围内"))
-    board = month_calendar(user=request.user, month=month, query=query, today=today)
+    page = calendar_page(user=request.user, month=month, query=query, today=today)
+    if page is None:
+        raise Http404(_("巡察不存在或不在您可查看的范围内"))
+    board = page.board
     path = request.path
     crumbs: list[tuple[str, str]] = [(_("整改日历"), "")]
     context: dict[str, Any] = {
         "board": board,
-        "inspection": inspection,
+        "inspection": page.inspection,
+        "inspections": page.inspections,
         "errors": errors,
         "month_value": f"{month.year:04d}-{month.month:02d}",
-        "filters": [(k, v) for k, v in QueryDict(query.to_querystring()).lists()],
+        # The other filters ride along as hidden fields of the month form.
+        "filters": [
+            (k, v) for k, v in QueryDict(query.to_querystring()).lists() if k != "inspection"
+        ],
         "previous_url": _month_url(path, query, board.previous) if board.previous else "",
         "next_url": _month_url(path, query, board.next) if board.next else "",
         "today_url": _month_url(path, query, None),
