@@ -19,7 +19,7 @@ def offered_ids(roles: set[str]) -> list[str]:
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_every_role_that_reads_a_ledger_is_offered_the_ledger_and_the_inspections(role):
-    reads = ["nav-home", "nav-ledger", "nav-inspections", "nav-search"]
+    reads = ["nav-home", "nav-ledger", "nav-inspections", "nav-search", "nav-calendar"]
     importer = role in (Role.OFFICE, Role.ADMIN)
     assert offered_ids({role}) == reads + (["nav-import"] if importer else [])
 

@@ -1,5 +1,6 @@
 """The ledger's URLs, one module per area of its pages (each owns its module)."""
 
+from zhenggai.ledger.urls import calendar as calendar_urls
 from zhenggai.ledger.urls import (
     corrections,
     evidence,
@@ -23,4 +24,5 @@ urlpatterns = [
     *search.urlpatterns,
     *saved_views.urlpatterns,
     *dashboard_urls.urlpatterns,
+    *calendar_urls.urlpatterns,
 ]
