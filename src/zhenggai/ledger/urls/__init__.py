@@ -2,8 +2,10 @@
 
 from zhenggai.ledger.urls import (
     corrections,
+    evaluation,
     evidence,
     excel,
+    formal_reports,
     ledger_list,
     measure,
     saved_views,
@@ -23,4 +25,6 @@ urlpatterns = [
     *search.urlpatterns,
     *saved_views.urlpatterns,
     *dashboard_urls.urlpatterns,
+    *evaluation.urlpatterns,
+    *formal_reports.urlpatterns,
 ]
