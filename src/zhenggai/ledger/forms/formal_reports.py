@@ -78,14 +78,13 @@ class EvaluationForm(forms.Form):
         fields: dict[str, forms.Field] = {}
         for indicator in self.indicators:
             fields[f"deduction_{indicator.code}"] = forms.DecimalField(
-                label=_("%(label)s扣分（满分%(max)s分）")
-                % {"label": indicator.label, "max": f"{indicator.max_points.normalize():f}"},
+                label=_("扣分"),
                 required=False, decimal_places=1, max_digits=5,
                 widget=forms.NumberInput(attrs={"step": "0.5", "min": "0",
                                                 "max": f"{indicator.max_points:f}"}),
             )
             fields[f"reason_{indicator.code}"] = forms.CharField(
-                label=_("%(label)s扣分理由") % {"label": indicator.label}, required=False,
+                label=_("扣分理由"), required=False,
             )
         self.fields = {**fields, "reasons": self.fields["reasons"]}
 
