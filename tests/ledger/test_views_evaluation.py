@@ -65,6 +65,10 @@ def test_supervisor_records_and_the_service_computes_total_and_grade(w: World) -
     page = client_of(w, "inspector").get(url(w)).content.decode()
     assert "86.5" in page and "较好" in page and "部署迟缓" in page
     assert 'data-testid="evaluation-form"' not in page
+    # The latest evaluation is shown on the inspection's page.
+    inspection_page = client.get(f"/inspections/{w.inspection.pk}/").content.decode()
+    assert "86.5" in inspection_page
+    assert re.search(r'data-testid="evaluation-grade">较好<', inspection_page)
 
 
 def test_errors_beside_the_indicator_with_400_and_nothing_lost(w: World) -> None:
