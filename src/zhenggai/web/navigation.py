@@ -55,6 +55,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("检索"), "ledger:search", "/search/", "nav-search", (Action.VIEW,)),
     Section(_("日历"), "ledger:calendar", "/calendar/", "nav-calendar", (Action.VIEW,)),
     Section(_("导入台账"), "ledger:import-excel", "/import/", "nav-import", (Action.IMPORT,)),
+    Section(_("督办文书"), "urging:notices", "/urging/", "nav-urging", (Action.URGE,)),
 )
 
 

@@ -3,8 +3,10 @@
 from zhenggai.ledger.urls import calendar as calendar_urls
 from zhenggai.ledger.urls import (
     corrections,
+    evaluation,
     evidence,
     excel,
+    formal_reports,
     ledger_list,
     measure,
     saved_views,
@@ -25,4 +27,6 @@ urlpatterns = [
     *saved_views.urlpatterns,
     *dashboard_urls.urlpatterns,
     *calendar_urls.urlpatterns,
+    *evaluation.urlpatterns,
+    *formal_reports.urlpatterns,
 ]
