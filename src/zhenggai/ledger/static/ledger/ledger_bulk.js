@@ -35,6 +35,13 @@
       update();
     }
   });
+  // Filters swapped by htmx pushed a new address: the bulk page returns to that one.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || form.id !== "ledger-bulk") return;
+    var next = form.querySelector("input[name=next]");
+    if (next) next.value = window.location.pathname + window.location.search;
+  });
   document.addEventListener("htmx:afterSettle", update);
   document.addEventListener("DOMContentLoaded", update);
 })();
