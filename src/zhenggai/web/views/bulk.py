@@ -115,6 +115,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     except SelectionNotFound as exc:
         raise Http404 from exc
     context["rows"] = rows
+    # Rows of several inspections name theirs (one inspection: noise, as on the ledger).
+    context["several_inspections"] = len({row.measure.inspection_id for row in rows}) > 1
     step = request.POST.get("step", "choose")
     refused = _refused(rows, user, request.POST.get("action", ""))
     if refused:
