@@ -21,7 +21,7 @@ from zhenggai.audit.models import AuditEntry
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import Measure
 from zhenggai.ledger.services.corrections import REASON_REQUIRED
-from zhenggai.ledger.services.plan import MEASURE_CLOSED, plan_approve, plan_create
+from zhenggai.ledger.services.plan import MEASURE_CLOSED, MEASURE_STALE, plan_approve, plan_create
 from zhenggai.urging.models import Reminder
 from zhenggai.urging.services.manual import NOBODY
 
@@ -196,3 +196,17 @@ def test_the_preview_runs_a_constant_number_of_queries(w: World) -> None:
                            findings=[FindingFactory(inspection=w.inspection)]).pk
             for _ in range(10)]
     assert _preview_queries(w, [w.measure_a.pk, w.measure_b.pk, *more]) == small
+
+
+def test_a_row_changed_since_the_preview_is_named_not_overwritten(w: World) -> None:
+    ids = [w.measure_a.pk, w.measure_b.pk]
+    preview = post(w, ids, "preview", action="unit", lead_unit=w.unit_b.pk).content.decode()
+    versions = re.findall(r'name="version" value="([\d:]+)"', preview)
+    assert len(versions) == 2
+    Measure.objects.filter(pk=w.measure_a.pk).update(version=99)  # someone saved meanwhile
+    response = post(w, ids, "confirm", action="unit", lead_unit=w.unit_b.pk, version=versions)
+    html = response.content.decode()
+    assert response.status_code == 400
+    [error] = re.findall(r'data-testid="bulk-row-error">(.*?)</li>', html, re.S)
+    assert MEASURE_STALE in error
+    assert Measure.objects.get(pk=w.measure_a.pk).lead_unit_id == w.unit_a.pk

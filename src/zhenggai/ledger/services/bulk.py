@@ -122,19 +122,29 @@ def run_bulk(
 
 
 def measures_bulk_correct(
-    *, actor: User, ids: Iterable[int], values: dict[str, Any], reason: str = ""
+    *,
+    actor: User,
+    ids: Iterable[int],
+    values: dict[str, Any],
+    reason: str = "",
+    versions: dict[int, int] | None = None,
 ) -> list[BulkRow]:
     """Set the same plan columns on every selected measure through `measure_correct`
     (the correction page's service: units and people of the inspection's tree, a deadline
-    only before approval, and after approval a reason and a plan revision per row)."""
+    only before approval, and after approval a reason and a plan revision per row).
+
+    `versions` (measure id → the version the preview showed) makes a row someone changed
+    since the preview a refused row (MEASURE_STALE), as on the single correction page."""
     unknown = set(values) - CORRECTABLE
     if unknown or not values:
         raise ValueError(f"not a bulk correction: {sorted(unknown) or 'nothing'}")
+    shown = versions or {}
     return run_bulk(
         actor=actor,
         ids=ids,
         action=Action.MANAGE_PLAN,
         apply=lambda row: measure_correct(
-            measure=row.measure, actor=actor, reason=reason, **values
+            measure=row.measure, actor=actor, reason=reason,
+            expected_version=shown.get(row.measure.pk), **values,
         ),
     )

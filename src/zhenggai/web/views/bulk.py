@@ -59,6 +59,17 @@ def _ids(data: Any) -> list[int]:
     return [int(v) for v in values]
 
 
+def _versions(request: HttpRequest) -> dict[int, int]:
+    """The versions the preview showed ("id:version" each); a malformed one is ignored (the
+    row is then applied without the check, as when confirming without a preview)."""
+    out: dict[int, int] = {}
+    for value in request.POST.getlist("version"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            out[int(pk)] = int(version)
+    return out
+
+
 def _back(request: HttpRequest) -> str:
     """Where to return: the ledger page the selection was made on (its filters kept)."""
     ledger = reverse("ledger:ledger")
@@ -162,7 +173,7 @@ def _apply(
         else:
             done = measures_bulk_correct(
                 actor=user, ids=ids, values=form.values(),
-                reason=form.cleaned_data.get("reason", ""),
+                reason=form.cleaned_data.get("reason", ""), versions=_versions(request),
             )
     except BulkRefused as exc:
         context.update(refusal=str(exc), refused=exc.rows)
