@@ -210,3 +210,11 @@ def test_a_row_changed_since_the_preview_is_named_not_overwritten(w: World) -> N
     [error] = re.findall(r'data-testid="bulk-row-error">(.*?)</li>', html, re.S)
     assert MEASURE_STALE in error
     assert Measure.objects.get(pk=w.measure_a.pk).lead_unit_id == w.unit_a.pk
+
+
+def test_an_unknown_action_is_said_beside_the_action_field(w: World) -> None:
+    response = post(w, [w.measure_a.pk], action="delete")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(r'id="id_action_errors"[^>]*>请选择列表中的批量操作<', html)
+    assert hidden_ids(html) == {w.measure_a.pk}

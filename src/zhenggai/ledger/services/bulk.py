@@ -79,6 +79,17 @@ def selection_check(ids: Iterable[int]) -> list[int]:
     return wanted
 
 
+def refused_rows(*, user: User, rows: list[BulkRow], action: Action) -> list[str]:
+    """The names of the rows `user` may not do `action` on (asked once per inspection):
+    the pages say them before anything is typed, `run_bulk` refuses with them."""
+    allowed: dict[int, bool] = {}
+    for row in rows:
+        inspection = row.measure.inspection
+        if inspection.pk not in allowed:
+            allowed[inspection.pk] = may(user, action, inspection=inspection)
+    return [row.label for row in rows if not allowed[row.measure.inspection_id]]
+
+
 def _row_error(row: BulkRow, exc: ValidationError) -> RowError:
     fields: dict[str, list[str]] = {}
     if hasattr(exc, "error_dict"):
@@ -99,12 +110,7 @@ def run_bulk(
     are read in one query before the transaction's writes.
     """
     rows = bulk_rows(user=actor, ids=selection_check(ids))
-    allowed: dict[int, bool] = {}
-    for row in rows:
-        inspection = row.measure.inspection
-        if inspection.pk not in allowed:
-            allowed[inspection.pk] = may(actor, action, inspection=inspection)
-    refused = [row.label for row in rows if not allowed[row.measure.inspection_id]]
+    refused = refused_rows(user=actor, rows=rows, action=action)
     if refused:
         raise BulkRefused(refused)
     with transaction.atomic():

@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhenggai.accounts.models import User
-from zhenggai.accounts.permissions import may
 from zhenggai.ledger.selectors.bulk import (
     BulkRow,
     SelectionNotFound,
@@ -43,6 +42,7 @@ from zhenggai.ledger.services.bulk import (
     BulkInvalid,
     BulkRefused,
     measures_bulk_correct,
+    refused_rows,
     selection_check,
 )
 from zhenggai.urging.services.manual import measures_bulk_remind
@@ -95,16 +95,10 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
 
 
 def _refused(rows: list[BulkRow], user: User, key: str) -> list[str]:
-    """The rows `user` may not change with action `key` (permission asked per inspection)."""
+    """The rows `user` may not change with action `key` (none for an unknown action: the
+    form says that one)."""
     chosen = ACTIONS.get(key)
-    if chosen is None:
-        return []
-    allowed: dict[int, bool] = {}
-    for row in rows:
-        inspection = row.measure.inspection
-        if inspection.pk not in allowed:
-            allowed[inspection.pk] = may(user, chosen.action, inspection=inspection)
-    return [row.label for row in rows if not allowed[row.measure.inspection_id]]
+    return refused_rows(user=user, rows=rows, action=chosen.action) if chosen else []
 
 
 @login_required
