@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from zhenggai.accounts.permissions import Action, actions_of, roles_held
 from zhenggai.http import HtmxHttpRequest
 from zhenggai.ledger.forms.ledger_list import LedgerFilterForm
 from zhenggai.ledger.selectors.filters import LedgerQuery
@@ -27,6 +28,9 @@ from zhenggai.ledger.selectors.ledger_list import LedgerRow, ledger_choices, led
 from zhenggai.ledger.selectors.ledger_sort import SORT_LABELS, LedgerOrder, LedgerSort
 
 TEMPLATE = "ledger/ledger_list/ledger.html"
+#: Holding one of these somewhere gives the rows their checkboxes (批量操作, web/views/bulk.py);
+#: each row's permission is still asked when the action is applied.
+BULK_ACTIONS = frozenset({Action.MANAGE_PLAN, Action.URGE})
 #: htmx targets → the partial that answers them.
 PARTIALS = {"ledger-page": "page", "ledger-results": "results", "ledger-more": "rows"}
 
@@ -106,6 +110,7 @@ def ledger(request: HtmxHttpRequest) -> HttpResponse:
         # Rows of several inspections name theirs under the 编号 (one inspection: noise).
         "show_inspection": len({r.measure.inspection_id for r in listing.rows}) > 1,
         "rows_only": partial == "rows",
+        "bulk": bool(actions_of(roles_held(request.user)) & BULK_ACTIONS),
         "crumbs": [(_("整改台账"), "")],
     }
     errors = dict(query.errors)
