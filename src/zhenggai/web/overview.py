@@ -1,0 +1,328 @@
+"""The cross-inspection dashboard (总览, #11 item 7): many inspections at once, for the
+offices, leaders and supervisors who watch a year or a whole province.
+
+What counts live, what reads the rollup:
+- the headline cards, the unit and the aspect breakdowns are `Card`s counted live over the
+  user's measures (`visible_measures`), with the ledger's own conditions: each links to
+  `/ledger/?…` and its number is the row count of that list (the card = list test);
+- the table by inspection is live while the selection is small (at most LIVE_INSPECTIONS
+  inspections: then its numbers are cards too) and reads the daily rollup beyond that
+  (`urging.Snapshot`, taken by the `zhenggai remind` cycle), whose day the page states
+  ("统计截至 … 每日更新"); its numbers then still link to the inspection's live lists.
+
+Aspects are grouped by title, not by position: the n-th aspect of one inspection need not
+be the n-th of another (the feedback orders them by weight), while the standard aspects of
+巡察 recur under the same title. Exact titles only (no guessing at near matches); an
+aspect without a title has no row (its measures are in the totals).
+
+Queries do not grow with the number of inspections, units or aspects: a fixed number of
+aggregates and grouped queries (tests/web/test_overview.py counts them at two sizes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.db.models import Count, F, Max, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from zhenggai import clock
+from zhenggai.accounts.models import Organisation, User
+from zhenggai.accounts.permissions import Action, actions_of, roles_held, view_scope
+from zhenggai.core.workdays import WorkdayCalendar
+from zhenggai.ledger.models import Assignment, Inspection, Measure, MeasureFinding
+from zhenggai.ledger.selectors.cards import DONE_STATES, UNDONE_STATES, Card, count_cards
+from zhenggai.ledger.selectors.dashboard import Breakdown
+from zhenggai.ledger.selectors.filters import RECURRING_RETURNS, LedgerQuery, ledger_filter_q
+from zhenggai.ledger.selectors.scope import visible_inspections, visible_measures
+from zhenggai.urging.models import Snapshot
+from zhenggai.workdays.selectors import workday_calendar
+
+K = TypeVar("K", int, str)
+
+#: Who is offered the page: those who plan, approve or oversee (not a unit, not the admin).
+OVERVIEW_ACTIONS: tuple[Action, ...] = (
+    Action.MANAGE_PLAN,
+    Action.APPROVE_PLAN,
+    Action.VIEW_ACCOUNTABILITY,
+)
+#: Up to this many inspections the table by inspection counts live; beyond, the rollup.
+LIVE_INSPECTIONS = 30
+#: Rows of the table by inspection (those with the most overdue measures first).
+MAX_INSPECTIONS = 100
+#: Rows of the unit and aspect breakdowns (the largest first); the rest are counted in
+#: the totals and reachable through the ledger's filters.
+MAX_ROWS = 20
+
+
+def may_open_overview(user: User) -> bool:
+    """Whether `user` holds a role that watches inspections as a whole (asks the roles held
+    through `accounts.permissions`, the one place roles are read)."""
+    actions = actions_of(roles_held(user))
+    return any(a in actions for a in OVERVIEW_ACTIONS)
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One inspection's figures: live cards, or the rollup's numbers with live links."""
+
+    inspection_id: int
+    title: str
+    total: Card
+    done: Card
+    undone: Card
+    overdue: Card
+    stalled: Card
+    returns: Card
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done.count / self.total.count) if self.total.count else 0
+
+    def cards(self) -> list[Card]:
+        return [self.total, self.done, self.undone, self.overdue, self.stalled, self.returns]
+
+
+@dataclass
+class Overview:
+    year: int | None
+    inspections: int
+    inspections_left_out: int
+    cards: list[Card]
+    by_inspection: list[InspectionRow]
+    #: The rollup's day when the table by inspection reads it; None when it counts live.
+    rollup_on: dt.date | None
+    by_unit: list[Breakdown]
+    units_left_out: int
+    by_aspect: list[Breakdown]
+    aspects_left_out: int
+    today: dt.date = field(default_factory=clock.today)
+
+    def live_cards(self) -> list[Card]:
+        """Every number counted live, for the card-equals-list test."""
+        rows = [c for b in [*self.by_unit, *self.by_aspect] for c in (b.total, b.done, b.undone)]
+        table = [] if self.rollup_on else [c for r in self.by_inspection for c in r.cards()]
+        return [*self.cards, *rows, *table]
+
+
+def headline_cards(base: LedgerQuery) -> list[Card]:
+    """The summary numbers over the selection (`base`: the year, or nothing)."""
+    return [
+        Card("total", _("整改措施"), base),
+        Card("done", _("已完成"), base.with_(state=DONE_STATES), tone="success"),
+        Card("undone", _("未完成"), base.with_(state=UNDONE_STATES)),
+        Card("overdue", _("超期"), base.with_(signal=("red",)), tone="danger"),
+        Card("stalled", _("进展停滞"), base.with_(stalled=True), tone="secondary"),
+        Card(
+            "returns",
+            _("反复退回（≥%(n)d 次）") % {"n": RECURRING_RETURNS},
+            base.with_(returns=RECURRING_RETURNS),
+            tone="warning",
+        ),
+    ]
+
+
+def _row_cards(base: LedgerQuery) -> tuple[Card, ...]:
+    return (
+        Card("total", _("措施"), base),
+        Card("done", _("已完成"), base.with_(state=DONE_STATES), tone="success"),
+        Card("undone", _("未完成"), base.with_(state=UNDONE_STATES)),
+        Card("overdue", _("超期"), base.with_(signal=("red",)), tone="danger"),
+        Card("stalled", _("停滞"), base.with_(stalled=True), tone="secondary"),
+        Card("returns", _("反复退回"), base.with_(returns=RECURRING_RETURNS), tone="warning"),
+    )
+
+
+def _live_by_inspection(
+    measures: QuerySet[Measure],
+    inspections: list[tuple[int, str]],
+    *,
+    today: dt.date,
+    calendar: WorkdayCalendar,
+) -> list[InspectionRow]:
+    """The table counted live: one grouped query with each card's own condition (the
+    conditions without the inspection, which the grouping supplies)."""
+    templates = _row_cards(LedgerQuery())
+    conditions = [ledger_filter_q(c.query, today=today, calendar=calendar) for c in templates]
+    aggregates = {
+        f"c{i}": Count("pk", filter=cond) if cond else Count("pk")
+        for i, cond in enumerate(conditions)
+    }
+    ids = [pk for pk, _title in inspections]
+    grouped = {
+        row["inspection_id"]: row
+        for row in measures.filter(inspection_id__in=ids)
+        .order_by()
+        .values("inspection_id")
+        .annotate(**aggregates)
+    }
+    out = []
+    for pk, title in inspections:
+        row = grouped.get(pk, {})
+        cards = [
+            Card(t.key, t.label, t.query.with_(inspection=pk), row.get(f"c{i}", 0), t.tone)
+            for i, t in enumerate(templates)
+        ]
+        out.append(InspectionRow(pk, title, *cards))
+    return out
+
+
+def _rollup_by_inspection(
+    inspections: list[tuple[int, str]], day: dt.date
+) -> list[InspectionRow]:
+    """The table from the rollup of `day` (one grouped query); links go to the live lists."""
+    sums = {
+        row["inspection_id"]: row
+        for row in Snapshot.objects.filter(
+            taken_on=day, inspection_id__in=[pk for pk, _t in inspections]
+        )
+        .order_by()
+        .values("inspection_id")
+        .annotate(
+            total=Sum("measures"),
+            done=Sum("done_measures"),
+            overdue=Sum("overdue"),
+            stalled=Sum("stalled"),
+            returns=Sum("recurring_returns"),
+        )
+    }
+    out = []
+    for pk, title in inspections:
+        row = dict(sums.get(pk, {}))
+        row["undone"] = (row.get("total") or 0) - (row.get("done") or 0)
+        cards = [
+            Card(t.key, t.label, t.query, row.get(t.key) or 0, t.tone)
+            for t in _row_cards(LedgerQuery(inspection=pk))
+        ]
+        out.append(InspectionRow(pk, title, *cards))
+    return out
+
+
+def _breakdown(label: str, base: LedgerQuery, counts: dict[str, int]) -> Breakdown:
+    done = sum(counts.get(s, 0) for s in DONE_STATES)
+    undone = sum(counts.get(s, 0) for s in UNDONE_STATES)
+    return Breakdown(
+        label,
+        Card("total", label, base, done + undone),
+        Card("done", _("已完成"), base.with_(state=DONE_STATES), done, "success"),
+        Card("undone", _("未完成"), base.with_(state=UNDONE_STATES), undone),
+    )
+
+
+def _ranked(counts: Mapping[K, Mapping[str, int]]) -> list[K]:
+    return sorted(counts, key=lambda k: (-sum(counts[k].values()), str(k)))
+
+
+def by_unit(measures: QuerySet[Measure], base: LedgerQuery) -> tuple[list[Breakdown], int]:
+    """Completion per unit across the inspections, as the ledger's unit filter reads "a
+    unit's measures": those it leads and those it holds a share of (each measure once)."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    led = measures.order_by().values("lead_unit_id", "state").annotate(n=Count("pk"))
+    for row in led:
+        if row["lead_unit_id"] is not None:
+            counts[row["lead_unit_id"]][row["state"]] += row["n"]
+    shared = (
+        Assignment.objects.filter(measure__in=measures.values("pk"))
+        .exclude(measure__lead_unit_id=F("unit_id"))
+        .values("unit_id", "measure__state")
+        .annotate(n=Count("measure_id", distinct=True))
+        .order_by()
+    )
+    for row in shared:
+        counts[row["unit_id"]][row["measure__state"]] += row["n"]
+    ranked = _ranked(counts)
+    shown = ranked[:MAX_ROWS]
+    names: dict[int, str] = dict(
+        Organisation.objects.filter(pk__in=shown).values_list("pk", "name")
+    )
+    rows = [_breakdown(names[pk], base.with_(unit=pk), counts[pk]) for pk in shown]
+    return rows, len(ranked) - len(shown)
+
+
+def by_aspect_title(
+    measures: QuerySet[Measure], base: LedgerQuery
+) -> tuple[list[Breakdown], int]:
+    """Completion per aspect title across the inspections: the measures serving a finding
+    under an aspect of that title (a measure counts once per title, as the ledger's
+    `aspect_title` filter lists it)."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        MeasureFinding.objects.filter(measure__in=measures.values("pk"))
+        .exclude(finding__problem__aspect__title="")
+        .values("finding__problem__aspect__title", "measure__state")
+        .annotate(n=Count("measure_id", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["finding__problem__aspect__title"]][row["measure__state"]] = row["n"]
+    ranked = _ranked(counts)
+    shown = ranked[:MAX_ROWS]
+    out = [_breakdown(t, base.with_(aspect_title=t), counts[t]) for t in shown]
+    return out, len(ranked) - len(shown)
+
+
+def _inspections(user: User, year: int | None) -> QuerySet[Inspection]:
+    """The selection: the inspections the user may open, of the year (feedback date)."""
+    inspections = visible_inspections(user)
+    if year is not None:
+        inspections = inspections.filter(feedback_date__year=year)
+    return inspections
+
+
+def selection_years(user: User) -> list[int]:
+    """The feedback years of the inspections the user may open, newest first."""
+    dates = visible_inspections(user).dates("feedback_date", "year")
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+def _whole(user: User, inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """Of `inspections`, those the user reads whole: the rollup is not scoped to a unit's
+    share, so only these may be shown from it."""
+    q = view_scope(user).whole_q(organisation="organisation", inspection="pk")
+    return inspections.filter(q)
+
+
+def overview(user: User, *, year: int | None, today: dt.date | None = None) -> Overview:
+    """Everything the page shows for `user` (the view has checked `may_open_overview`)."""
+    today = today or clock.today()
+    calendar = workday_calendar()
+    base = LedgerQuery(year=year)
+    measures = visible_measures(user)
+    if year is not None:
+        measures = measures.filter(ledger_filter_q(base))
+    selection = _inspections(user, year)
+    count = selection.count()
+    day = None
+    if count > LIVE_INSPECTIONS:
+        day = Snapshot.objects.aggregate(day=Max("taken_on"))["day"]
+    chosen = _whole(user, selection) if day is not None else selection
+    listed = list(
+        chosen.order_by(F("feedback_date").desc(nulls_last=True), "-pk").values_list(
+            "pk", "title"
+        )
+    )
+    if day is not None:
+        table = _rollup_by_inspection(listed, day)
+    else:
+        table = _live_by_inspection(measures, listed, today=today, calendar=calendar)
+    table.sort(key=lambda r: (-r.overdue.count, -r.total.count, r.title))
+    units, units_left = by_unit(measures, base)
+    aspects, aspects_left = by_aspect_title(measures, base)
+    return Overview(
+        year=year,
+        inspections=count,
+        cards=count_cards(measures, headline_cards(base), today=today, calendar=calendar),
+        by_inspection=table[:MAX_INSPECTIONS],
+        inspections_left_out=max(0, len(table) - MAX_INSPECTIONS),
+        rollup_on=day,
+        by_unit=units,
+        units_left_out=units_left,
+        by_aspect=aspects,
+        aspects_left_out=aspects_left,
+        today=today,
+    )
+
