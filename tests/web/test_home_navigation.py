@@ -21,7 +21,10 @@ def offered_ids(roles: set[str]) -> list[str]:
 def test_every_role_that_reads_a_ledger_is_offered_the_ledger_and_the_inspections(role):
     reads = ["nav-home", "nav-ledger", "nav-inspections", "nav-search"]
     importer = role in (Role.OFFICE, Role.ADMIN)
-    assert offered_ids({role}) == reads + (["nav-import"] if importer else [])
+    overseer = role in (Role.OFFICE, Role.LEADER, Role.SUPERVISOR)
+    assert offered_ids({role}) == (
+        reads + (["nav-overview"] if overseer else []) + (["nav-import"] if importer else [])
+    )
 
 
 def test_a_user_without_roles_is_offered_only_the_home():

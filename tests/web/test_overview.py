@@ -156,22 +156,38 @@ def test_units_across_inspections(wide):
 
 def test_the_rollup_serves_large_selections_and_says_how_fresh(wide, monkeypatch):
     office = wide.board.users["office"]
-    live = {r.inspection_id: [c.count for c in r.cards()] for r in overview(office, year=None).by_inspection}
+    live = overview(office, year=None)
+    live_rows = {r.inspection_id: [c.count for c in r.cards()] for r in live.by_inspection}
     today = clock.today()
     snapshot_take(today=today)
     monkeypatch.setattr(overview_module, "LIVE_INSPECTIONS", 1)
     board = overview(office, year=None)
-    assert board.rollup_on == today
-    rolled = {r.inspection_id: [c.count for c in r.cards()] for r in board.by_inspection}
-    assert rolled == live
-    # The cards still count live: a measure added after the rollup shows in them only.
+    assert board.rollup_on == today and board.live_cards() == []
+    # The day it is taken, the rollup's figures are the live ones.
+    assert {r.inspection_id: [c.count for c in r.cards()] for r in board.by_inspection} == (
+        live_rows
+    )
+    assert [c.count for c in board.cards] == [c.count for c in live.cards]
+    # Units by lead unit only (环卫所 leads 3 + 2; its assigned share is not in the rollup).
+    assert {r.label: r.total.count for r in board.by_unit} == {"环卫所": 5, "市政所": 4}
+    # By primary aspect: the shared title's seven measures (all primary there).
+    assert {r.label: r.total.count for r in board.by_aspect}[wide.shared_title] == 7
+    # Until the next rollup, a new measure is not in the figures: they are the day's.
     MeasureFactory(inspection=wide.earlier, lead_unit=wide.board.unit_a)
-    board = overview(office, year=None)
-    assert board.cards[0].count == 11
-    assert sum(r.total.count for r in board.by_inspection) == 10
+    assert overview(office, year=None).cards[0].count == 10
     html = client_for(office).get(URL).content.decode()
-    assert f"本表统计截至 {today:%Y-%m-%d}，每日更新" in html
-    assert 'data-testid="freshness"' in html
+    assert f"统计截至 {today:%Y-%m-%d}，每日更新" in html
+    assert 'data-testid="freshness"' in html and 'data-testid="rollup-note"' in html
+    # The rollup's figures are not links (a link promises the live list's count) …
+    assert CARD.findall(html) == []
+    assert html.count('data-testid="rollup-figure"') >= 6 + 2 * 6
+    # … and the one link to the live ledger of the selection is there.
+    assert 'href="/ledger/" data-testid="live-ledger"' in html
+    data = json.loads(
+        re.search(r'<script id="chart-units" type="application/json">(.*?)</script>',
+                  html, re.S).group(1)
+    )
+    assert {item["url"] for item in data["done"]} == {""}
 
 
 def test_without_a_rollup_large_selections_count_live(wide, monkeypatch):
@@ -181,8 +197,8 @@ def test_without_a_rollup_large_selections_count_live(wide, monkeypatch):
 
 
 def test_the_rollup_leaves_out_inspections_the_user_reads_only_in_part(wide, monkeypatch):
-    """An office that is also a unit elsewhere: that other inspection is counted live in
-    the cards (the unit's share) but has no row from the rollup (whole counts)."""
+    """An office that is also a unit elsewhere: the rollup counts whole inspections, so
+    that other inspection (of which the user reads a share) is not in its figures."""
     office = wide.board.users["office"]
     elsewhere = MeasureFactory()
     from zhenggai.accounts.models import RoleAssignment
@@ -193,7 +209,7 @@ def test_the_rollup_leaves_out_inspections_the_user_reads_only_in_part(wide, mon
     board = overview(office, year=None)
     assert board.rollup_on is not None
     assert elsewhere.inspection_id not in {r.inspection_id for r in board.by_inspection}
-    assert board.cards[0].count == 11
+    assert board.cards[0].count == 10
 
 
 def _grow(board: Board, inspections: int) -> None:

@@ -2,13 +2,15 @@
 offices, leaders and supervisors who watch a year or a whole province.
 
 What counts live, what reads the rollup:
-- the headline cards, the unit and the aspect breakdowns are `Card`s counted live over the
-  user's measures (`visible_measures`), with the ledger's own conditions: each links to
+- up to LIVE_INSPECTIONS inspections every figure is a `Card` counted live over the user's
+  measures (`visible_measures`) with the ledger's own conditions: each links to
   `/ledger/?…` and its number is the row count of that list (the card = list test);
-- the table by inspection is live while the selection is small (at most LIVE_INSPECTIONS
-  inspections: then its numbers are cards too) and reads the daily rollup beyond that
-  (`urging.Snapshot`, taken by the `zhenggai remind` cycle), whose day the page states
-  ("统计截至 … 每日更新"); its numbers then still link to the inspection's live lists.
+- beyond that (a year of a province, every year) every figure comes from the daily rollup
+  (`overview_rollup`: `urging.Snapshot`, taken by the `zhenggai remind` cycle) for the
+  inspections the user reads whole; the page states its day ("统计截至 … 每日更新") and
+  shows the figures without links (a link promises the live list's count), with one link
+  per block to the live ledger of the selection. Counting live over a province cost
+  seconds (docs/benchmarks.md); the rollup's four grouped sums stay within the target.
 
 Aspects are grouped by title, not by position: the n-th aspect of one inspection need not
 be the n-th of another (the feedback orders them by weight), while the standard aspects of
@@ -24,10 +26,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, Max, QuerySet, Sum
+from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhenggai import clock
@@ -39,7 +41,7 @@ from zhenggai.ledger.selectors.cards import DONE_STATES, UNDONE_STATES, Card, co
 from zhenggai.ledger.selectors.dashboard import Breakdown
 from zhenggai.ledger.selectors.filters import RECURRING_RETURNS, LedgerQuery, ledger_filter_q
 from zhenggai.ledger.selectors.scope import visible_inspections, visible_measures
-from zhenggai.urging.models import Snapshot
+from zhenggai.web import overview_rollup as rollup
 from zhenggai.workdays.selectors import workday_calendar
 
 K = TypeVar("K", int, str)
@@ -103,9 +105,12 @@ class Overview:
     today: dt.date = field(default_factory=clock.today)
 
     def live_cards(self) -> list[Card]:
-        """Every number counted live, for the card-equals-list test."""
+        """Every number counted live, for the card-equals-list test (none from the rollup:
+        its figures are shown without links)."""
+        if self.rollup_on is not None:
+            return []
         rows = [c for b in [*self.by_unit, *self.by_aspect] for c in (b.total, b.done, b.undone)]
-        table = [] if self.rollup_on else [c for r in self.by_inspection for c in r.cards()]
+        table = [c for r in self.by_inspection for c in r.cards()]
         return [*self.cards, *rows, *table]
 
 
@@ -172,34 +177,37 @@ def _live_by_inspection(
 
 
 def _rollup_by_inspection(
-    inspections: list[tuple[int, str]], day: dt.date
+    inspections: list[tuple[int, str]], figures: dict[Any, rollup.Figures]
 ) -> list[InspectionRow]:
-    """The table from the rollup of `day` (one grouped query); links go to the live lists."""
-    sums = {
-        row["inspection_id"]: row
-        for row in Snapshot.objects.filter(
-            taken_on=day, inspection_id__in=[pk for pk, _t in inspections]
-        )
-        .order_by()
-        .values("inspection_id")
-        .annotate(
-            total=Sum("measures"),
-            done=Sum("done_measures"),
-            overdue=Sum("overdue"),
-            stalled=Sum("stalled"),
-            returns=Sum("recurring_returns"),
-        )
-    }
+    """The table from the rollup's figures per inspection."""
     out = []
     for pk, title in inspections:
-        row = dict(sums.get(pk, {}))
-        row["undone"] = (row.get("total") or 0) - (row.get("done") or 0)
+        row = figures.get(pk, {})
         cards = [
-            Card(t.key, t.label, t.query, row.get(t.key) or 0, t.tone)
-            for t in _row_cards(LedgerQuery(inspection=pk))
+            replace(t, count=row.get(t.key, 0)) for t in _row_cards(LedgerQuery(inspection=pk))
         ]
         out.append(InspectionRow(pk, title, *cards))
     return out
+
+
+def _rollup_breakdowns(
+    figures: dict[Any, rollup.Figures], base: LedgerQuery, field_name: str, names: dict[Any, str]
+) -> tuple[list[Breakdown], int]:
+    ranked = sorted(figures, key=lambda k: (-figures[k]["total"], str(k)))
+    rows = []
+    for key in ranked[:MAX_ROWS]:
+        f = figures[key]
+        q = base.with_(**{field_name: key})
+        label = names.get(key, str(key))
+        rows.append(
+            Breakdown(
+                label,
+                Card("total", label, q, f["total"]),
+                Card("done", _("已完成"), q.with_(state=DONE_STATES), f["done"], "success"),
+                Card("undone", _("未完成"), q.with_(state=UNDONE_STATES), f["undone"]),
+            )
+        )
+    return rows, len(ranked) - len(rows)
 
 
 def _breakdown(label: str, base: LedgerQuery, counts: dict[str, int]) -> Breakdown:
@@ -286,39 +294,36 @@ def _whole(user: User, inspections: QuerySet[Inspection]) -> QuerySet[Inspection
     return inspections.filter(q)
 
 
-def overview(user: User, *, year: int | None, today: dt.date | None = None) -> Overview:
-    """Everything the page shows for `user` (the view has checked `may_open_overview`)."""
-    today = today or clock.today()
+def _measures(user: User, year: int | None) -> QuerySet[Measure]:
+    measures = visible_measures(user)
+    return measures.filter(ledger_filter_q(LedgerQuery(year=year))) if year else measures
+
+
+def _listed(inspections: QuerySet[Inspection]) -> list[tuple[int, str]]:
+    order = (F("feedback_date").desc(nulls_last=True), "-pk")
+    return list(inspections.order_by(*order).values_list("pk", "title"))
+
+
+def _by_risk(rows: list[InspectionRow]) -> list[InspectionRow]:
+    return sorted(rows, key=lambda r: (-r.overdue.count, -r.total.count, r.title))
+
+
+def _live(user: User, year: int | None, count: int, today: dt.date) -> Overview:
     calendar = workday_calendar()
     base = LedgerQuery(year=year)
-    measures = visible_measures(user)
-    if year is not None:
-        measures = measures.filter(ledger_filter_q(base))
-    selection = _inspections(user, year)
-    count = selection.count()
-    day = None
-    if count > LIVE_INSPECTIONS:
-        day = Snapshot.objects.aggregate(day=Max("taken_on"))["day"]
-    chosen = _whole(user, selection) if day is not None else selection
-    listed = list(
-        chosen.order_by(F("feedback_date").desc(nulls_last=True), "-pk").values_list(
-            "pk", "title"
-        )
+    measures = _measures(user, year)
+    table = _live_by_inspection(
+        measures, _listed(_inspections(user, year)), today=today, calendar=calendar
     )
-    if day is not None:
-        table = _rollup_by_inspection(listed, day)
-    else:
-        table = _live_by_inspection(measures, listed, today=today, calendar=calendar)
-    table.sort(key=lambda r: (-r.overdue.count, -r.total.count, r.title))
     units, units_left = by_unit(measures, base)
     aspects, aspects_left = by_aspect_title(measures, base)
     return Overview(
         year=year,
         inspections=count,
         cards=count_cards(measures, headline_cards(base), today=today, calendar=calendar),
-        by_inspection=table[:MAX_INSPECTIONS],
-        inspections_left_out=max(0, len(table) - MAX_INSPECTIONS),
-        rollup_on=day,
+        by_inspection=_by_risk(table),
+        inspections_left_out=0,
+        rollup_on=None,
         by_unit=units,
         units_left_out=units_left,
         by_aspect=aspects,
@@ -326,3 +331,46 @@ def overview(user: User, *, year: int | None, today: dt.date | None = None) -> O
         today=today,
     )
 
+
+def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Overview:
+    """Every figure from the rollup of `day`, for the inspections the user reads whole."""
+    base = LedgerQuery(year=year)
+    chosen = _whole(user, _inspections(user, year))
+    rows = rollup.rollup_rows(day, chosen)
+    totals = rollup.totals(rows)
+    table = _by_risk(_rollup_by_inspection(_listed(chosen), rollup.grouped(rows, "inspection_id")))
+    by_unit_figures = rollup.grouped(rows, "unit_id")
+    names = dict(
+        Organisation.objects.filter(
+            pk__in=sorted(by_unit_figures, key=lambda k: -by_unit_figures[k]["total"])[:MAX_ROWS]
+        ).values_list("pk", "name")
+    )
+    units, units_left = _rollup_breakdowns(by_unit_figures, base, "unit", names)
+    aspects, aspects_left = _rollup_breakdowns(
+        rollup.grouped(rows, "aspect__title"), base, "aspect_title", {}
+    )
+    return Overview(
+        year=year,
+        inspections=count,
+        cards=[replace(c, count=totals[c.key]) for c in headline_cards(base)],
+        by_inspection=table[:MAX_INSPECTIONS],
+        inspections_left_out=max(0, len(table) - MAX_INSPECTIONS),
+        rollup_on=day,
+        by_unit=units,
+        units_left_out=units_left,
+        by_aspect=aspects,
+        aspects_left_out=aspects_left,
+        today=day,
+    )
+
+
+def overview(user: User, *, year: int | None, today: dt.date | None = None) -> Overview:
+    """Everything the page shows for `user` (the view has checked `may_open_overview`):
+    live up to LIVE_INSPECTIONS inspections, from the newest rollup beyond (live when no
+    rollup was ever taken)."""
+    today = today or clock.today()
+    count = _inspections(user, year).count()
+    day = rollup.newest_day() if count > LIVE_INSPECTIONS else None
+    if day is not None:
+        return _from_rollup(user, year, count, day)
+    return _live(user, year, count, today)

@@ -13,11 +13,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from zhenggai.accounts.models import User
+from zhenggai.ledger.selectors.cards import ledger_url
 from zhenggai.ledger.selectors.dashboard import Breakdown
+from zhenggai.ledger.selectors.filters import LedgerQuery
 from zhenggai.web.overview import Overview, may_open_overview, overview, selection_years
 from zhenggai.web.overview_forms import OverviewFilterForm
 
@@ -41,6 +44,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "board": board,
             "form": form,
             "charts": _charts(board),
+            "live_ledger": ledger_url(LedgerQuery(year=year)),
             "crumbs": [(_("总览"), "")],
         },
         status=200 if valid else 400,
@@ -50,20 +54,34 @@ def overview_page(request: HttpRequest) -> HttpResponse:
 def _charts(board: Overview) -> dict[str, Any]:
     """The charts' data for `json_script`; every bar carries the link it opens."""
 
+    live = board.rollup_on is None
+
     def stacked(rows: list[Breakdown]) -> dict[str, Any]:
+        # From the rollup a bar opens nothing: its figure is not the live list's count.
         return {
             "names": [r.label for r in rows],
-            "done": [{"value": r.done.count, "url": r.done.url} for r in rows],
-            "undone": [{"value": r.undone.count, "url": r.undone.url} for r in rows],
+            "done": [{"value": r.done.count, "url": r.done.url if live else ""} for r in rows],
+            "undone": [
+                {"value": r.undone.count, "url": r.undone.url if live else ""} for r in rows
+            ],
         }
 
     shown = board.by_inspection[:15]
+    # From the rollup, a bar opens the inspection's page (live), not a list its figure
+    # would promise to match.
+    pages = [reverse("ledger:inspection-detail", args=[r.inspection_id]) for r in shown]
     return {
         "units": stacked(board.by_unit[:15]),
         "aspects": stacked(board.by_aspect[:15]),
         "inspections": {
             "names": [r.title for r in shown],
-            "done": [{"value": r.done.count, "url": r.done.url} for r in shown],
-            "undone": [{"value": r.undone.count, "url": r.undone.url} for r in shown],
+            "done": [
+                {"value": r.done.count, "url": r.done.url if live else page}
+                for r, page in zip(shown, pages, strict=True)
+            ],
+            "undone": [
+                {"value": r.undone.count, "url": r.undone.url if live else page}
+                for r, page in zip(shown, pages, strict=True)
+            ],
         },
     }
