@@ -175,7 +175,7 @@ def test_the_rollup_serves_large_selections_and_says_how_fresh(wide, monkeypatch
     # Until the next rollup, a new measure is not in the figures: they are the day's.
     MeasureFactory(inspection=wide.earlier, lead_unit=wide.board.unit_a)
     assert overview(office, year=None).cards[0].count == 10
-    html = client_for(office).get(URL).content.decode()
+    html = client_for(office).get(URL, {"year": ""}).content.decode()
     assert f"统计截至 {today:%Y-%m-%d}，每日更新" in html
     assert 'data-testid="freshness"' in html and 'data-testid="rollup-note"' in html
     # The rollup's figures are not links (a link promises the live list's count) …
@@ -243,7 +243,15 @@ def test_queries_do_not_grow_with_the_inspections(rollup, monkeypatch):
     assert counts[0] <= 25
 
 
-def test_a_unit_and_an_admin_are_refused_with_the_reason(wide):
+def test_opened_plainly_it_shows_the_newest_year_and_year_empty_every_year(wide):
+    client = client_for(wide.board.users["office"])
+    newest = client.get(URL).content.decode()
+    assert "2026 年反馈的巡察" in newest and 'data-count="8"' in newest
+    every = client.get(URL, {"year": ""}).content.decode()
+    assert "全部巡察" in every and 'data-card="total" data-count="10"' in every
+
+
+def test_a_unit_is_refused_with_the_reason(wide):
     response = client_for(wide.board.users["unit_a"]).get(URL)
     assert response.status_code == 403
     assert "总览供整改办、领导和监督部门查看" in response.content.decode()

@@ -9,8 +9,8 @@ What counts live, what reads the rollup:
   (`overview_rollup`: `urging.Snapshot`, taken by the `zhenggai remind` cycle) for the
   inspections the user reads whole; the page states its day ("统计截至 … 每日更新") and
   shows the figures without links (a link promises the live list's count), with one link
-  per block to the live ledger of the selection. Counting live over a province cost
-  seconds (docs/benchmarks.md); the rollup's four grouped sums stay within the target.
+  per block to the live ledger of the selection. Counting live over a province costs
+  seconds; the rollup's three grouped sums a fraction of that (docs/benchmarks.md).
 
 Aspects are grouped by title, not by position: the n-th aspect of one inspection need not
 be the n-th of another (the feedback orders them by weight), while the standard aspects of
@@ -70,7 +70,7 @@ def may_open_overview(user: User) -> bool:
 
 @dataclass(frozen=True)
 class InspectionRow:
-    """One inspection's figures: live cards, or the rollup's numbers with live links."""
+    """One inspection's figures: live cards, or the rollup's figures (shown unlinked)."""
 
     inspection_id: int
     title: str
@@ -91,12 +91,14 @@ class InspectionRow:
 
 @dataclass
 class Overview:
+    """What the page shows: the selection (a year or all), its figures and breakdowns."""
+
     year: int | None
     inspections: int
     inspections_left_out: int
     cards: list[Card]
     by_inspection: list[InspectionRow]
-    #: The rollup's day when the table by inspection reads it; None when it counts live.
+    #: The rollup's day when every figure comes from it; None when the page counts live.
     rollup_on: dt.date | None
     by_unit: list[Breakdown]
     units_left_out: int
@@ -337,8 +339,10 @@ def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Over
     base = LedgerQuery(year=year)
     chosen = _whole(user, _inspections(user, year))
     rows = rollup.rollup_rows(day, chosen)
-    totals = rollup.totals(rows)
-    table = _by_risk(_rollup_by_inspection(_listed(chosen), rollup.grouped(rows, "inspection_id")))
+    per_inspection = rollup.grouped(rows, "inspection_id")
+    # The totals are the per-inspection sums added up: one scan of the day's rows fewer.
+    totals = {key: sum(f[key] for f in per_inspection.values()) for key in rollup.KEYS}
+    table = _by_risk(_rollup_by_inspection(_listed(chosen), per_inspection))
     by_unit_figures = rollup.grouped(rows, "unit_id")
     names = dict(
         Organisation.objects.filter(

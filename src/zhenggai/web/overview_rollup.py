@@ -3,7 +3,7 @@
 At province scale the live counts (every measure of hundreds of inspections, the stalled
 and returned conditions on each) cost far more than a page may, so the dashboard reads the
 rollup the daily `zhenggai remind` cycle takes: sums of the newest day's rows, grouped by
-inspection, lead unit or primary aspect title — four grouped queries over that day, however
+inspection, lead unit or primary aspect title — three grouped queries over that day, however
 many inspections. The figures are the rollup's (as of its day); the page says so and does
 not make them links, since a link promises the live list's count.
 
@@ -32,6 +32,8 @@ SUMS = {
 }
 
 Figures = dict[str, int]
+#: The keys of a `Figures`: the sums and the not-completed measures.
+KEYS = (*SUMS, "undone")
 
 
 def newest_day() -> dt.date | None:
@@ -49,10 +51,6 @@ def _figures(row: dict[str, Any]) -> Figures:
     out = {key: int(row.get(key) or 0) for key in SUMS}
     out["undone"] = out["total"] - out["done"]
     return out
-
-
-def totals(rows: QuerySet[Snapshot]) -> Figures:
-    return _figures(rows.aggregate(**SUMS))
 
 
 def grouped(rows: QuerySet[Snapshot], by: str) -> dict[Any, Figures]:

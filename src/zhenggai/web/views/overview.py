@@ -3,7 +3,8 @@ and aspect title over a year or everything the user reads.
 
 Thin: `may_open_overview` (asking `accounts.permissions`) decides who may see it — a unit
 or an administrator gets 403 with the reason —, the year is read by a form (an unreadable
-year is shown beside the field with status 400), and the numbers come from `overview`.
+year is shown beside the field with status 400; no year at all is the newest, `year=`
+every year), and the numbers come from `overview`.
 """
 
 from __future__ import annotations
@@ -33,9 +34,16 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         reason = _("总览供整改办、领导和监督部门查看多个巡察的整改情况。")
         context = {"reason": reason, "crumbs": [(_("总览"), "")]}
         return render(request, "web/overview/refused.html", context, status=403)
-    form = OverviewFilterForm(request.GET or None, years=selection_years(request.user))
-    valid = form.is_valid() if form.is_bound else True
-    year = form.cleaned_data.get("year") if valid and form.is_bound else None
+    years = selection_years(request.user)
+    if "year" in request.GET:
+        form = OverviewFilterForm(request.GET, years=years)
+        valid = form.is_valid()
+        year = form.cleaned_data.get("year") if valid else None
+    else:
+        # Opened plainly: the newest feedback year (a province's "all years" is the
+        # heaviest selection there is; it stays one choice away, `?year=`).
+        valid, year = True, years[0] if years else None
+        form = OverviewFilterForm(initial={"year": year}, years=years)
     board = overview(request.user, year=year)
     return render(
         request,
