@@ -55,7 +55,7 @@ OVERVIEW_ACTIONS: tuple[Action, ...] = (
 #: Up to this many inspections the table by inspection counts live; beyond, the rollup.
 LIVE_INSPECTIONS = 30
 #: Rows of the table by inspection (those with the most overdue measures first).
-MAX_INSPECTIONS = 100
+MAX_INSPECTIONS = 50
 #: Rows of the unit and aspect breakdowns (the largest first); the rest are counted in
 #: the totals and reachable through the ledger's filters.
 MAX_ROWS = 20
@@ -342,7 +342,17 @@ def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Over
     per_inspection = rollup.grouped(rows, "inspection_id")
     # The totals are the per-inspection sums added up: one scan of the day's rows fewer.
     totals = {key: sum(f[key] for f in per_inspection.values()) for key in rollup.KEYS}
-    table = _by_risk(_rollup_by_inspection(_listed(chosen), per_inspection))
+    # Ranked on the bare figures, and rows built for the shown ones only (a thousand
+    # inspections' cards cost more than the sums).
+    listed = _listed(chosen)
+    empty: rollup.Figures = {}
+
+    def risk(item: tuple[int, str]) -> tuple[int, int, str]:
+        f = per_inspection.get(item[0], empty)
+        return (-f.get("overdue", 0), -f.get("total", 0), item[1])
+
+    shown = sorted(listed, key=risk)[:MAX_INSPECTIONS]
+    table = _rollup_by_inspection(shown, per_inspection)
     by_unit_figures = rollup.grouped(rows, "unit_id")
     names = dict(
         Organisation.objects.filter(
@@ -357,8 +367,8 @@ def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Over
         year=year,
         inspections=count,
         cards=[replace(c, count=totals[c.key]) for c in headline_cards(base)],
-        by_inspection=table[:MAX_INSPECTIONS],
-        inspections_left_out=max(0, len(table) - MAX_INSPECTIONS),
+        by_inspection=table,
+        inspections_left_out=len(listed) - len(table),
         rollup_on=day,
         by_unit=units,
         units_left_out=units_left,
