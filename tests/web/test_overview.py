@@ -172,6 +172,13 @@ def test_the_rollup_serves_large_selections_and_says_how_fresh(wide, monkeypatch
     assert {r.label: r.total.count for r in board.by_unit} == {"环卫所": 5, "市政所": 4}
     # By primary aspect: the shared title's seven measures (all primary there).
     assert {r.label: r.total.count for r in board.by_aspect}[wide.shared_title] == 7
+    # Beyond MAX_INSPECTIONS rows, the most overdue first and the rest counted as left out.
+    monkeypatch.setattr(overview_module, "MAX_INSPECTIONS", 1)
+    capped = overview(office, year=None)
+    assert [r.inspection_id for r in capped.by_inspection] == [
+        max(live.by_inspection, key=lambda r: (r.overdue.count, r.total.count)).inspection_id
+    ]
+    assert capped.inspections_left_out == 1 and capped.cards[0].count == 10
     # Until the next rollup, a new measure is not in the figures: they are the day's.
     MeasureFactory(inspection=wide.earlier, lead_unit=wide.board.unit_a)
     assert overview(office, year=None).cards[0].count == 10
