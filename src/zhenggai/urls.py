@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("zhenggai.web.urls")),
     path("", include("zhenggai.publication.urls")),
     path("", include("zhenggai.urging.urls")),
+    path("", include("zhenggai.records.urls")),
 ]

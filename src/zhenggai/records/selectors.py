@@ -168,3 +168,26 @@ def activity_list(*, user: User, inspection: Inspection) -> QuerySet[Activity]:
         .prefetch_related("findings")
         .order_by("held_on", "id")
     )
+
+
+#: Rows per page of a records list.
+PAGE_SIZE = 20
+
+
+def record_page(
+    records: QuerySet[Any], *, after: int | None, size: int = PAGE_SIZE
+) -> tuple[list[Any], int | None]:
+    """One keyset page of a records list, newest recorded first, and the id to continue
+    after (None on the last page).
+
+    The newest first (by id), not by date: the office checks what it has just entered,
+    and dates may be empty on imported history, which would make a date cursor ambiguous.
+    Two queries whatever the page (the rows, their findings), plus the list's own check.
+    """
+    qs = records.order_by("-id")
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].pk if more and rows else None)

@@ -22,6 +22,7 @@ from zhenggai.accounts.models import User
 from zhenggai.core.signals import SignalResult
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import (
+    EffectivenessEvaluation,
     FormalReport,
     Inspection,
     LeadingGroupMember,
@@ -126,11 +127,13 @@ class Particulars:
     reports: list[tuple[FormalReport, SignalResult]]
     leading_group: list[LeadingGroupMember]
     inspected: list[Any]
+    #: The latest effectiveness evaluation (整改成效评估), if any.
+    evaluation: EffectivenessEvaluation | None = None
 
 
 def inspection_particulars(inspection: Inspection) -> Particulars:
     """The plan with its latest revisions, the formal reports with their signals, the
-    leading group and the inspected organisations: five queries. The caller has checked
+    leading group, the inspected organisations and the latest evaluation: six queries. The caller has checked
     that the user may read the inspection (`tree.tree_node`)."""
     plan = RectificationPlan.objects.filter(inspection=inspection).select_related(
         "approved_by"
@@ -153,4 +156,7 @@ def inspection_particulars(inspection: Inspection) -> Particulars:
         plan=plan, revisions=revisions, revision_count=count,
         reports=[(r, signals[r.pk]) for r in reports], leading_group=members,
         inspected=list(inspection.inspected_organisations.order_by("path", "name")),
+        evaluation=EffectivenessEvaluation.objects.filter(inspection=inspection)
+        .order_by("-evaluated_at", "-id")
+        .first(),
     )

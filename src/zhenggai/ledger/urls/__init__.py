@@ -1,9 +1,12 @@
 """The ledger's URLs, one module per area of its pages (each owns its module)."""
 
+from zhenggai.ledger.urls import calendar as calendar_urls
 from zhenggai.ledger.urls import (
     corrections,
+    evaluation,
     evidence,
     excel,
+    formal_reports,
     ledger_list,
     measure,
     saved_views,
@@ -23,4 +26,7 @@ urlpatterns = [
     *search.urlpatterns,
     *saved_views.urlpatterns,
     *dashboard_urls.urlpatterns,
+    *calendar_urls.urlpatterns,
+    *evaluation.urlpatterns,
+    *formal_reports.urlpatterns,
 ]
