@@ -180,3 +180,50 @@ def test_query_string_round_trip_and_errors():
     assert LedgerQuery.from_querydict({"unit": "5", "state": ["closed"]}) == LedgerQuery(
         unit=5, state=("closed",)
     )
+
+
+def test_cross_inspection_fields_round_trip_and_errors():
+    query = LedgerQuery(year=2025, aspect_title="党的作风建设方面", returns=2)
+    back = LedgerQuery.from_querydict(QueryDict(query.to_querystring()))
+    assert back == query and not back.errors
+    bad = LedgerQuery.from_querydict(
+        QueryDict("year=1800&returns=0&aspect_title=" + "长" * 300)
+    )
+    assert bad == LedgerQuery()
+    assert set(bad.errors) == {"year", "returns", "aspect_title"}
+
+
+@pytest.mark.django_db
+def test_year_aspect_title_and_returns_select_their_rows():
+    from tests.factories import AspectFactory, FindingFactory, ProblemFactory
+    from zhenggai.ledger.choices import CloseOutState
+    from zhenggai.ledger.models import CloseOutRequest
+
+    this = InspectionFactory(feedback_date=dt.date(2026, 3, 1))
+    last = InspectionFactory(feedback_date=dt.date(2025, 12, 31))
+    undated = InspectionFactory(feedback_date=None)
+
+    def measure(inspection, title):
+        aspect = AspectFactory(inspection=inspection, title=title)
+        finding = FindingFactory(problem=ProblemFactory(aspect=aspect), inspection=inspection)
+        return MeasureFactory(inspection=inspection, findings=[finding])
+
+    a = measure(this, "党的政治建设方面")
+    b = measure(last, "党的政治建设方面")
+    c = measure(undated, "其他")
+    user = UserFactory()
+    for times, m in ((3, a), (1, b)):
+        for _i in range(times):
+            CloseOutRequest.objects.create(
+                measure=m, requested_by=user, summary="x", state=CloseOutState.RETURNED
+            )
+    CloseOutRequest.objects.create(measure=c, requested_by=user, summary="x")  # pending
+
+    def rows(**kw):
+        return set(Measure.objects.filter(ledger_filter_q(LedgerQuery(**kw), today=TODAY)))
+
+    assert rows(year=2026) == {a} and rows(year=2025) == {b}
+    assert rows(aspect_title="党的政治建设方面") == {a, b}
+    assert rows(returns=1) == {a, b} and rows(returns=2) == {a} and rows(returns=4) == set()
+    # The year narrows the thresholds read for signals to its inspections, same rows.
+    assert rows(year=2026, signal=("green", "yellow", "red", "none")) == {a}

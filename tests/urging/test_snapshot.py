@@ -69,6 +69,45 @@ def test_counts_per_unit_aspect_and_signal(ladder: Ladder) -> None:
     assert Snapshot.objects.filter(taken_on=today).count() == 5
 
 
+def test_done_stalled_and_recurring_returns_match_the_ledger(ladder: Ladder) -> None:
+    """The rollup's extra columns count what the live cards count (the same conditions)."""
+    from zhenggai.ledger.choices import CloseOutState
+    from zhenggai.ledger.models import CloseOutRequest, Measure
+    from zhenggai.ledger.selectors.filters import LedgerQuery, ledger_filter_q
+
+    today = dt.date(2026, 10, 9)
+    finding = ladder.measure.findings.get()
+    common = {"inspection": ladder.inspection, "findings": [finding], "lead_unit": ladder.unit}
+    MeasureFactory(
+        **common, deadline=DEADLINE, state=MeasureState.WATCHING,
+        watching_since=dt.datetime(2026, 9, 29, tzinfo=dt.UTC),
+    )
+    MeasureFactory(
+        **common, deadline=DEADLINE, state=MeasureState.CLOSED,
+        closed_at=dt.datetime(2026, 9, 29, tzinfo=dt.UTC),
+    )
+    stuck = MeasureFactory(
+        **common, deadline=dt.date(2026, 12, 31), state=MeasureState.IN_PROGRESS,
+        started_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+        created_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+    )
+    for _i in range(2):
+        CloseOutRequest.objects.create(
+            measure=stuck, requested_by=ladder.office, summary="已整改。",
+            state=CloseOutState.RETURNED,
+        )
+    snapshot_take(today=today)
+    day = Snapshot.objects.filter(taken_on=today, inspection=ladder.inspection)
+
+    def live(**kw: Any) -> int:
+        q = LedgerQuery(inspection=ladder.inspection.pk, **kw)
+        return Measure.objects.filter(ledger_filter_q(q, today=today)).count()
+
+    assert sum(s.done_measures for s in day) == live(state=("closed", "watching")) == 2
+    assert sum(s.stalled for s in day) == live(stalled=True) >= 1
+    assert sum(s.recurring_returns for s in day) == live(returns=2) == 1
+
+
 def test_the_snapshot_copies_the_audit_head_and_writes_a_checkpoint(ladder: Ladder) -> None:
     today = dt.date(2026, 10, 9)
     remind_run(today=today)  # writes audit entries (escalation, notice)

@@ -21,9 +21,13 @@ def offered_ids(roles: set[str]) -> list[str]:
 def test_every_role_that_reads_a_ledger_is_offered_the_ledger_and_the_inspections(role):
     reads = ["nav-home", "nav-ledger", "nav-inspections", "nav-search", "nav-calendar"]
     importer = role in (Role.OFFICE, Role.ADMIN)
+    overseer = role in (Role.OFFICE, Role.LEADER, Role.SUPERVISOR)
     urger = role == Role.OFFICE  # the overall list of urging notices (督办文书)
     assert offered_ids({role}) == (
-        reads + (["nav-import"] if importer else []) + (["nav-urging"] if urger else [])
+        reads
+        + (["nav-overview"] if overseer else [])
+        + (["nav-import"] if importer else [])
+        + (["nav-urging"] if urger else [])
     )
 
 

@@ -175,6 +175,12 @@ class Snapshot(models.Model):
     open_measures = models.PositiveIntegerField(_("未销号"), default=0)
     closed_measures = models.PositiveIntegerField(_("已销号"), default=0)
     overdue = models.PositiveIntegerField(_("超期"), default=0)
+    #: Completed as the pages count it: closed, or closed with continued watch.
+    done_measures = models.PositiveIntegerField(_("已完成"), default=0)
+    #: In progress with no progress report for the inspection's stalled_working_days.
+    stalled = models.PositiveIntegerField(_("进展停滞"), default=0)
+    #: Close-out returned at least RECURRING_RETURNS times (the dashboard's 反复退回).
+    recurring_returns = models.PositiveIntegerField(_("反复退回"), default=0)
     audit_head_seq = models.PositiveBigIntegerField(_("审计链序号"), null=True, blank=True)
     audit_head_hash = models.CharField(_("审计链哈希"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
@@ -189,6 +195,9 @@ class Snapshot(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(overdue__lte=F("open_measures")), name="urging_snapshot_overdue_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(done_measures__lte=F("measures")), name="urging_snapshot_done_le_all"
             ),
         ]
         indexes = [models.Index(fields=["taken_on", "inspection"], name="urging_snap_day_insp")]

@@ -71,6 +71,7 @@ class LedgerFilterForm(forms.Form):
         errors: Mapping[str, str],
     ) -> None:
         super().__init__(initial=self.initial_of(query, order), auto_id="filter_%s")
+        self.query = query
         need_inspection = _("（先选择巡察）")
         self._choose("inspection", choices.inspections)
         self._choose("aspect", choices.aspects, need_inspection if choices.source is None else None)
@@ -102,6 +103,26 @@ class LedgerFilterForm(forms.Form):
             "stalled": query.stalled,
             "sort": order.value,
         }
+
+    @property
+    def cross_filters(self) -> list[dict[str, Any]]:
+        """The filters set from the cross-inspection dashboard's links (year, aspect title,
+        returns): no field of their own, kept as hidden inputs beside a label and a link
+        that drops them, so changing another filter does not silently widen the list."""
+        q = self.query
+        out: list[tuple[str, Any, str, dict[str, Any]]] = []
+        if q.year is not None:
+            out.append(("year", q.year, _("反馈年度：%(v)s") % {"v": q.year}, {"year": None}))
+        if q.aspect_title:
+            label = _("方面：%(v)s") % {"v": q.aspect_title}
+            out.append(("aspect_title", q.aspect_title, label, {"aspect_title": ""}))
+        if q.returns is not None:
+            label = _("销号被退回 ≥ %(v)s 次") % {"v": q.returns}
+            out.append(("returns", q.returns, label, {"returns": None}))
+        return [
+            {"name": n, "value": v, "label": label, "drop": q.with_(**drop).to_querystring()}
+            for n, v, label, drop in out
+        ]
 
     @property
     def has_advanced(self) -> bool:

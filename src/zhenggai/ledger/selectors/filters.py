@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,8 +31,15 @@ from zhenggai import clock
 from zhenggai.accounts.models import User
 from zhenggai.core.signals import Signal
 from zhenggai.core.workdays import WorkdayCalendar
-from zhenggai.ledger.choices import MeasureState, Urgency
-from zhenggai.ledger.models import Assignment, Inspection, Measure, MeasureFinding, ProgressReport
+from zhenggai.ledger.choices import CloseOutState, MeasureState, Urgency
+from zhenggai.ledger.models import (
+    Assignment,
+    CloseOutRequest,
+    Inspection,
+    Measure,
+    MeasureFinding,
+    ProgressReport,
+)
 from zhenggai.ledger.selectors.scope import visible_measures
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -43,7 +50,11 @@ STALLABLE_STATES = (MeasureState.IN_PROGRESS.value, MeasureState.RETURNED.value)
 #: How far a bound is searched (a threshold is a few dozen working days at most).
 _MAX_SCAN_DAYS = 800
 
-_INT_FIELDS = ("inspection", "aspect", "unit", "leader", "person")
+_INT_FIELDS = ("inspection", "aspect", "unit", "leader", "person", "year", "returns")
+#: Years a feedback date may carry (the cross-inspection dashboard's `year`).
+_YEARS = range(1949, 2200)
+#: Longest aspect title a query string may carry (Aspect.title is shorter).
+_TITLE_MAX = 255
 _MULTI_FIELDS = {
     "state": {s.value for s in MeasureState},
     "signal": {s.value for s in Signal},
@@ -65,6 +76,13 @@ class LedgerQuery:
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     stalled: bool = False
+    #: Inspections whose feedback date falls in this year (the cross-inspection dashboard).
+    year: int | None = None
+    #: Aspects of this title in any inspection (aspects are numbered per inspection, but
+    #: the standard ones recur by title): the cross-inspection dashboard's aspect rows.
+    aspect_title: str = ""
+    #: Measures whose close-out requests were returned at least this many times.
+    returns: int | None = None
     #: Field name → Chinese error, for values that could not be read (not part of equality).
     errors: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -92,6 +110,14 @@ class LedgerQuery:
             if bad:
                 errors[name] = _("未知的选项：%(value)s") % {"value": "、".join(bad)[:60]}
             values[name] = tuple(sorted({v for v in picked if v in allowed}))
+        if values.get("year") is not None and values["year"] not in _YEARS:
+            errors["year"] = _("年度不在 %(lo)d–%(hi)d 之间") % {"lo": _YEARS[0], "hi": _YEARS[-1]}
+            del values["year"]
+        title = (get_list("aspect_title") or [""])[-1].strip()
+        if len(title) > _TITLE_MAX:
+            errors["aspect_title"] = _("方面标题过长")
+        elif title:
+            values["aspect_title"] = title
         urgency = (get_list("urgency") or [""])[-1]
         if urgency:
             if urgency in Urgency.values:
@@ -115,7 +141,7 @@ class LedgerQuery:
             if f.name == "errors":
                 continue
             value = getattr(self, f.name)
-            if value in (None, (), False):
+            if value in (None, (), False, ""):
                 continue
             if isinstance(value, tuple):
                 q.setlist(f.name, list(value))
@@ -176,6 +202,8 @@ def _thresholds(query: LedgerQuery, attr: str) -> dict[int, list[int]]:
     inspections = Inspection.objects.all()
     if query.inspection is not None:
         inspections = inspections.filter(pk=query.inspection)
+    if query.year is not None:
+        inspections = inspections.filter(feedback_date__year=query.year)
     out: dict[int, list[int]] = defaultdict(list)
     for pk, n in inspections.values_list("pk", attr):
         out[n].append(pk)
@@ -221,6 +249,23 @@ def stalled_q(query: LedgerQuery, *, today: dt.date, calendar: WorkdayCalendar) 
     return parts
 
 
+#: Returned this many times or more, a measure's close-out "keeps coming back" (反复退回).
+RECURRING_RETURNS = 2
+
+
+def returned_at_least(times: int) -> QuerySet[Any, Any]:
+    """The ids of measures whose close-out requests were returned (退回) `times` times or
+    more: each return leaves its request in the returned state (a new try is a new request),
+    so the returned requests of a measure are its returns."""
+    return (
+        CloseOutRequest.objects.filter(state=CloseOutState.RETURNED)
+        .values("measure_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=times)
+        .values("measure_id")
+    )
+
+
 def ledger_filter_q(
     query: LedgerQuery,
     *,
@@ -231,6 +276,20 @@ def ledger_filter_q(
     q = Q()
     if query.inspection is not None:
         q &= Q(inspection_id=query.inspection)
+    if query.year is not None:
+        q &= Q(
+            inspection_id__in=Inspection.objects.filter(feedback_date__year=query.year).values(
+                "pk"
+            )
+        )
+    if query.aspect_title:
+        q &= Q(
+            pk__in=MeasureFinding.objects.filter(
+                finding__problem__aspect__title=query.aspect_title
+            ).values("measure_id")
+        )
+    if query.returns is not None:
+        q &= Q(pk__in=returned_at_least(query.returns))
     if query.aspect is not None:
         q &= Q(
             pk__in=MeasureFinding.objects.filter(finding__problem__aspect_id=query.aspect).values(
