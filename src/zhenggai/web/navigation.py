@@ -53,7 +53,7 @@ SECTIONS: tuple[Section, ...] = (
         _("巡察"), "ledger:inspection-list", "/inspections/", "nav-inspections", (Action.VIEW,)
     ),
     Section(_("检索"), "ledger:search", "/search/", "nav-search", (Action.VIEW,)),
-    Section(_("导入台账"), "ledger:import-excel", "/import/", "nav-import", (Action.IMPORT,)),
+    Section(_("导入台账"), "ledger:import", "/import/", "nav-import", (Action.IMPORT,)),
 )
 
 
