@@ -21,8 +21,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
-from zhenggai.accounts.models import Organisation, Person, User
+from zhenggai.accounts.choices import Role
+from zhenggai.accounts.models import Organisation, Person, RoleAssignment, User
 from zhenggai.core.document import Document
 from zhenggai.core.errors import InputError
 from zhenggai.core.parser import parse_bytes
@@ -50,6 +52,22 @@ FILE_CHANGED = "暂存的文件已被改动（SHA-256 不符），请重新上�
 
 #: Parse states kept in `ImportStaging.result["state"]`.
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+def import_targets(user: User) -> Q:
+    """A Q on Organisation: where `user` may import a new inspection — an office or
+    administrator role there (or above, with its sub-tree) that is not scoped to one
+    inspection (an office for one inspection may not open another)."""
+    q = Q(pk__in=[])
+    rows = RoleAssignment.objects.filter(
+        user=user, role__in=[Role.OFFICE, Role.ADMIN], inspection__isnull=True
+    ).select_related("organisation")
+    for ra in rows:
+        if ra.include_subtree:
+            q |= Q(path__startswith=ra.organisation.path)
+        else:
+            q |= Q(pk=ra.organisation_id)
+    return q
 
 
 def is_long(data: bytes) -> bool:

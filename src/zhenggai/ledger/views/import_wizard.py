@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhenggai import clock
-from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import Organisation, Person, User
-from zhenggai.accounts.permissions import Action, forbidden, organisations_where
+from zhenggai.accounts.permissions import Action, forbidden
 from zhenggai.core.document import Document
 from zhenggai.core.errors import InputError
 from zhenggai.core.figure_check import check_figures
@@ -35,6 +34,7 @@ from zhenggai.ledger.services.document_staging import (
     FAILED,
     document_confirm,
     document_stage,
+    import_targets,
     staged_document,
 )
 from zhenggai.ledger.services.staging import may_stage, staging_for, staging_save_choices
@@ -113,7 +113,7 @@ def _choices_form(
     user: User, staging: ImportStaging, document: Document, data: Any = None
 ) -> ChoicesForm:
     """The choices form with the organisations, units and people the user may import to."""
-    where = Organisation.objects.filter(organisations_where(user, [Role.OFFICE, Role.ADMIN]))
+    where = Organisation.objects.filter(import_targets(user))
     organisations = list(where.order_by("path", "pk").values_list("pk", "name", "path")[:OPTIONS])
     people = list(
         Person.objects.filter(organisation__in=where)
