@@ -326,3 +326,35 @@ def test_a_failed_parse_in_the_task_is_shown_with_its_reason(
     page = client.get(f"/import/document/{staging.pk}/").content.decode()
     assert 'data-testid="parse-error"' in page and "不能导入为空的巡察" in page
     assert not Inspection.objects.exists()
+
+
+def test_an_office_for_one_inspection_is_not_offered_its_committee(world, seed):
+    scoped = UserFactory()
+    existing = Inspection.objects.create(title="另一次巡察", organisation=world["elsewhere"])
+    RoleAssignment.objects.create(
+        user=scoped, role=Role.OFFICE, organisation=world["committee"], include_subtree=True,
+        inspection=existing,
+    )
+    client = Client()
+    client.force_login(scoped)
+    staging = staged(client, seed)
+    page = client.get(f"/import/document/{staging.pk}/").content.decode()
+    select = page.split('name="organisation"')[1].split("</select>")[0]
+    assert f'value="{world["committee"].pk}"' not in select
+    refused = client.post(f"/import/document/{staging.pk}/confirm/", choices_post(staging))
+    assert refused.status_code == 400 and "没有权限" in refused.content.decode()
+    assert Inspection.objects.count() == 1
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_landing_runs_the_same_queries_for_few_and_many_open_uploads(
+    world, n, django_assert_max_num_queries
+):
+    for i in range(n):
+        document_staging.staging_create(
+            kind="document", data=f"文件{i}".encode(), filename=f"{i}.txt",
+            result={"state": "queued"}, actor=world["user"],
+        )
+    with django_assert_max_num_queries(6):
+        page = world["client"].get("/import/").content.decode()
+    assert page.count('href="/import/document/') == n + 1  # the rows and the button

@@ -136,7 +136,10 @@ def _choices_form(
 def _figures(document: Document) -> list[dict[str, Any]]:
     """The document's stated figures beside what the parser found (counted ones only)."""
     rows = []
-    for row in check_figures(document, document.counts):
+    checked = sorted(
+        check_figures(document, document.counts), key=lambda r: r.status == "unchecked"
+    )
+    for row in checked:
         rows.append(
             {
                 "label": row.label,
