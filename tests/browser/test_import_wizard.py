@@ -45,11 +45,12 @@ def committee_office(demo_server):  # type: ignore[no-untyped-def]
     return demo_server
 
 
-def _upload_seed(pg, demo_server) -> None:  # type: ignore[no-untyped-def]
+def _upload_seed(pg, name: str) -> None:  # type: ignore[no-untyped-def]
     pg.get_by_test_id("nav-import").click()
-    pg.wait_for_load_state()
+    pg.wait_for_url(re.compile(r"/import/$"))
+    screenshot(pg, f"import-landing-{name}")
     pg.get_by_test_id("import-document").click()
-    pg.wait_for_load_state()
+    pg.wait_for_url(re.compile(r"/import/document/$"))
     pg.set_input_files("input[name=file]", str(SEED_PATH))
     pg.get_by_test_id("upload").click()
     pg.wait_for_url(re.compile(r"/import/document/\d+/$"))
@@ -62,7 +63,7 @@ def test_the_office_imports_the_seed_through_the_wizard(page, phone, committee_o
     log_in(phone, demo_server, "office")
     phone.goto(f"{demo_server.url}/")
     phone.locator(".navbar-toggler").click()
-    _upload_seed(phone, demo_server)
+    _upload_seed(phone, "phone")
     assert "识别出 6 个方面、12 个问题、25 个具体问题、44 条整改措施" in phone.get_by_test_id(
         "parsed-counts"
     ).inner_text()
@@ -71,7 +72,7 @@ def test_the_office_imports_the_seed_through_the_wizard(page, phone, committee_o
 
     problems = watch_console(page)
     log_in(page, demo_server, "office")
-    _upload_seed(page, demo_server)
+    _upload_seed(page, "desktop")
     figures = page.get_by_test_id("figures")
     assert "47" in figures.inner_text() and "不一致" in figures.inner_text()
     assert page.get_by_test_id("warnings").locator("li").count() >= 1
