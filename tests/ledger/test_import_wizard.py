@@ -358,3 +358,25 @@ def test_the_landing_runs_the_same_queries_for_few_and_many_open_uploads(
     with django_assert_max_num_queries(6):
         page = world["client"].get("/import/").content.decode()
     assert page.count('href="/import/document/') == n + 1  # the rows and the button
+
+
+@pytest.mark.parametrize("fmt", ["docx"])  # the PDF reader has its tests in tests/core
+def test_a_docx_of_the_seed_is_staged_like_the_text(world, seed, fmt):
+    from zhenggai.core.parser import parse_bytes
+    from zhenggai.core.render_office import render
+
+    data = render(parse_bytes(seed, filename="seed.txt"), fmt=fmt)
+    response = upload(world["client"], data, f"seed.{fmt}")
+    assert response.status_code == 302
+    page = world["client"].get(response.url).content.decode()
+    assert "识别出 6 个方面、12 个问题、25 个具体问题、44 条整改措施。" in page
+
+
+def test_the_wizard_imports_what_the_command_line_imports(world, seed):
+    from zhenggai.core.parser import parse_bytes
+
+    staging = staged(world["client"], seed)
+    world["client"].post(f"/import/document/{staging.pk}/confirm/", choices_post(staging))
+    source = SourceDocument.objects.get()
+    assert source.parsed == parse_bytes(seed, filename="seed.txt").to_dict()
+    assert source.sha256 == staging.sha256 and source.counts["measures"] == 44
