@@ -380,3 +380,17 @@ def test_the_wizard_imports_what_the_command_line_imports(world, seed):
     source = SourceDocument.objects.get()
     assert source.parsed == parse_bytes(seed, filename="seed.txt").to_dict()
     assert source.sha256 == staging.sha256 and source.counts["measures"] == 44
+
+
+def test_a_scanned_pdf_is_queued_for_the_ocr_task(world, django_capture_on_commit_callbacks):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 280), "white").save(buffer, format="PDF")
+    assert document_staging.is_long(buffer.getvalue())
+    assert not document_staging.is_long(b"%PDF-1.4 broken")  # the reader refuses it at once
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        staging = staged(world["client"], buffer.getvalue())
+    assert staging.result == {"state": "queued"} and callbacks

@@ -16,6 +16,7 @@ plan services, each with its audit entry. Nothing reaches the ledger before the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,8 @@ from zhenggai.ledger.services.staging import (
 
 #: A PDF larger than this is parsed by a task (it may hold scanned pages to OCR).
 LONG_PDF_BYTES = 2 * 1024 * 1024
+#: Pages looked at for a missing text layer before a PDF is parsed in the request.
+SCAN_CHECK_PAGES = 50
 TOO_LARGE = "{name}: 文件过大（{size:.1f} MB），上限为 {limit} MB"
 EMPTY = "{name}: 文件为空"
 NO_STRUCTURE = "{name}: 未识别出编号的方面、问题和整改措施，不能导入为空的巡察；请确认这是巡察反馈意见或整改情况通报"
@@ -71,9 +74,25 @@ def import_targets(user: User) -> Q:
 
 
 def is_long(data: bytes) -> bool:
-    """Whether parsing these bytes may take long (OCR): an image, or a big PDF."""
+    """Whether parsing these bytes may take long (OCR): an image, a big PDF, or a PDF
+    with a page that has no text layer (a scan)."""
     fmt = sniff_format(data)
-    return fmt == "image" or (fmt == "pdf" and len(data) > LONG_PDF_BYTES)
+    if fmt == "image":
+        return True
+    if fmt != "pdf":
+        return False
+    return len(data) > LONG_PDF_BYTES or _pdf_has_scanned_page(data)
+
+
+def _pdf_has_scanned_page(data: bytes) -> bool:
+    """A quick look for a page without text; a broken PDF is left to the reader's refusal."""
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return any(not page.chars for page in pdf.pages[:SCAN_CHECK_PAGES])
+    except Exception:  # pdfminer raises many unrelated types for broken files
+        return False
 
 
 def parse_for_import(data: bytes, filename: str) -> Document:
