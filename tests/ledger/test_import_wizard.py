@@ -234,6 +234,7 @@ def test_an_expired_upload_is_refused(world, seed):
     client = world["client"]
     staging = staged(client, seed)
     with clock.travel(clock.now() + dt.timedelta(days=8)):
+        assert 'data-testid="expired"' in client.get(f"/import/document/{staging.pk}/").content.decode()
         response = client.post(f"/import/document/{staging.pk}/confirm/", choices_post(staging))
     assert response.status_code == 400
     assert STAGING_EXPIRED in response.content.decode()
@@ -265,6 +266,7 @@ def test_a_unit_outside_the_inspected_organisation_is_an_error_beside_it(world, 
     assert response.status_code == 400
     page = response.content.decode()
     assert "请选择被巡察党组织或其下属单位" in page
+    assert "这个字段是必填项" in page  # the emptied title, beside its field
     assert f'<option value="{world["elsewhere"].pk}" selected>' in page  # nothing typed lost
     staging.refresh_from_db()
     assert staging.choices == {}
