@@ -78,6 +78,8 @@ class ChoicesForm(forms.Form):
                 self.fields[pname] = forms.CharField(
                     label=_("问题 %(marker)s") % {"marker": problem.marker or pi + 1},
                     initial=titles.get(keys.problems[pi], problem.title or ""), max_length=500,
+                    # Two rows: a long title reads whole on a phone (one line is enforced).
+                    widget=forms.Textarea(attrs={"rows": 2}),
                 )
                 pnode: dict[str, Any] = {"problem": problem, "field": self[pname], "findings": []}
                 pi += 1
