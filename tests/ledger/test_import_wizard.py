@@ -396,3 +396,17 @@ def test_a_scanned_pdf_is_queued_for_the_ocr_task(world, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         staging = staged(world["client"], buffer.getvalue())
     assert staging.result == {"state": "queued"} and callbacks
+
+
+def test_an_organisation_or_person_the_user_may_not_import_to_is_refused(world, seed):
+    client = world["client"]
+    staging = staged(client, seed)
+    foreign = OrganisationFactory(name="外单位党委", kind=OrganisationKind.COMMITTEE)
+    stranger = PersonFactory(organisation=foreign)
+    data = choices_post(staging, organisation=str(foreign.pk), leader_m0=str(stranger.pk))
+    for url in (f"/import/document/{staging.pk}/", f"/import/document/{staging.pk}/confirm/"):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert response.content.decode().count("选择一个有效的选项") == 2
+    staging.refresh_from_db()
+    assert staging.choices == {} and not Inspection.objects.exists()
