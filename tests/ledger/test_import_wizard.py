@@ -15,6 +15,7 @@ from zhenggai import clock
 from zhenggai.accounts.choices import OrganisationKind, Role
 from zhenggai.accounts.models import Organisation, RoleAssignment
 from zhenggai.audit.models import AuditEntry
+from zhenggai.core.errors import InputError
 from zhenggai.ledger.models import (
     Aspect,
     Finding,
@@ -410,3 +411,17 @@ def test_an_organisation_or_person_the_user_may_not_import_to_is_refused(world, 
         assert response.content.decode().count("选择一个有效的选项") == 2
     staging.refresh_from_db()
     assert staging.choices == {} and not Inspection.objects.exists()
+
+
+def test_a_chosen_unit_deleted_before_the_confirm_is_said_not_a_server_error(world, seed):
+    client = world["client"]
+    staging = staged(client, seed)
+    gone = OrganisationFactory(name="撤并的科室", parent=world["committee"])
+    data = choices_post(staging, unit_m0=str(gone.pk))
+    assert client.post(f"/import/document/{staging.pk}/", data).status_code == 302
+    gone.delete()
+    staging.refresh_from_db()
+    with pytest.raises(InputError) as refused:
+        document_staging.document_confirm(staging=staging, sha256=staging.sha256, actor=world["user"])
+    assert str(refused.value) == document_staging.GONE
+    assert not Inspection.objects.exists()

@@ -51,6 +51,7 @@ EMPTY = "{name}: 文件为空"
 NO_STRUCTURE = "{name}: 未识别出编号的方面、问题和整改措施，不能导入为空的巡察；请确认这是巡察反馈意见或整改情况通报"
 NOT_PARSED = "文件还在解析中，解析完成后才能确认导入"
 PARSE_FAILED = "文件未能解析，不能导入：{error}"
+GONE = "所选的单位或人员已不存在，请重新选择"
 FILE_CHANGED = "暂存的文件已被改动（SHA-256 不符），请重新上传"
 
 #: Parse states kept in `ImportStaging.result["state"]`.
@@ -227,9 +228,11 @@ def _apply_choices(result: ImportResult, choices: dict[str, Any], actor: User) -
             continue
         values: dict[str, Any] = {}
         if chosen.get("unit"):
-            values["lead_unit"] = units[chosen["unit"]]
+            values["lead_unit"] = units.get(chosen["unit"])
         if chosen.get("leader"):
-            values["responsible_leader"] = people[chosen["leader"]]
+            values["responsible_leader"] = people.get(chosen["leader"])
+        if None in (values.get("lead_unit", True), values.get("responsible_leader", True)):
+            raise InputError(GONE)
         if chosen.get("deadline"):
             values["deadline"] = dt.date.fromisoformat(chosen["deadline"])
         if values:
@@ -242,7 +245,7 @@ def _chosen_organisation(choices: dict[str, Any]) -> Organisation | None:
         return None
     organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
-        raise InputError("所选的被巡察党组织已不存在，请重新选择")
+        raise InputError(GONE)
     return organisation
 
 
