@@ -56,7 +56,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(_("日历"), "ledger:calendar", "/calendar/", "nav-calendar", (Action.VIEW,)),
     Section(_("总览"), "web:overview", "/overview/", "nav-overview", (
         Action.MANAGE_PLAN, Action.APPROVE_PLAN, Action.VIEW_ACCOUNTABILITY)),
-    Section(_("导入台账"), "ledger:import-excel", "/import/", "nav-import", (Action.IMPORT,)),
+    Section(_("导入"), "ledger:import", "/import/", "nav-import", (Action.IMPORT,)),
     Section(_("督办文书"), "urging:notices", "/urging/", "nav-urging", (Action.URGE,)),
 )
 

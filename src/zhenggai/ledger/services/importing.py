@@ -60,9 +60,18 @@ class ImportResult:
 
 
 def document_import(
-    *, document: Document, data: bytes | None, filename: str, actor: User | None
+    *,
+    document: Document,
+    data: bytes | None,
+    filename: str,
+    actor: User | None,
+    organisation: Organisation | None = None,
 ) -> ImportResult:
-    """Import `document` (parsed from `data`, the file's bytes, when there is a file)."""
+    """Import `document` (parsed from `data`, the file's bytes, when there is a file).
+
+    `organisation` is the inspected Party organisation when the importer chose it (the
+    import wizard); by default it is the document's signature, else its target.
+    """
     sha = document.source.sha256
     # A progress summary without a tree has nothing to track: refused with the parser's words.
     for warning in document.warnings:
@@ -70,7 +79,10 @@ def document_import(
             raise InputError(f"{filename}: {warning.message}")
     _refuse_reimport(sha, filename)
     try:
-        return _import(document=document, data=data, filename=filename, actor=actor)
+        return _import(
+            document=document, data=data, filename=filename, actor=actor,
+            organisation=organisation,
+        )
     except IntegrityError:
         # Two imports of the same bytes raced past the check above: the unique sha256
         # stopped the second one; say so rather than show a database error.
@@ -89,8 +101,20 @@ def _refuse_reimport(sha: str, filename: str) -> None:
 
 
 @transaction.atomic
-def _import(*, document: Document, data: bytes | None, filename: str, actor: User | None) -> ImportResult:
-    organisation, organisation_created = _inspected_organisation(document, filename, actor)
+def _import(
+    *,
+    document: Document,
+    data: bytes | None,
+    filename: str,
+    actor: User | None,
+    organisation: Organisation | None = None,
+) -> ImportResult:
+    if organisation is not None:
+        if actor is not None:
+            require(actor, Action.IMPORT, organisation=organisation)
+        organisation_created = False
+    else:
+        organisation, organisation_created = _inspected_organisation(document, filename, actor)
     info = document.inspection
     inspection = Inspection.objects.create(
         title=_title(document, filename)[:255],
