@@ -6,6 +6,7 @@ from zhenggai.ledger.urls import (
     excel,
     ledger_list,
     measure,
+    plan,
     saved_views,
     search,
     tree,
@@ -23,4 +24,5 @@ urlpatterns = [
     *search.urlpatterns,
     *saved_views.urlpatterns,
     *dashboard_urls.urlpatterns,
+    *plan.urlpatterns,
 ]
