@@ -17,12 +17,12 @@ from zhenggai.ledger.models import PlanRevision, RectificationPlan
 from zhenggai.ledger.services.plan import (
     PLAN_ALREADY_APPROVED,
     PLAN_APPROVED,
-    PLAN_REVISED_SINCE,
     measure_update,
     plan_approve,
     plan_create,
     plan_revise,
 )
+from zhenggai.ledger.services.plan.revisions import PLAN_REVISED_SINCE
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ from zhenggai.ledger.urls import (
     corrections,
     evidence,
     excel,
+    findings,
     ledger_list,
     measure,
     plan,
@@ -25,4 +26,5 @@ urlpatterns = [
     *saved_views.urlpatterns,
     *dashboard_urls.urlpatterns,
     *plan.urlpatterns,
+    *findings.urlpatterns,
 ]
