@@ -117,3 +117,41 @@ def test_the_office_revises_the_plan_and_the_leader_approves_it(page, phone, dem
     assert page.get_by_test_id("approved-note").is_visible()
     assert "整改目标由" in page.get_by_test_id("revision").first.inner_text()
     screenshot(page, "plan-approved-desktop")
+
+
+def test_a_findings_tools_and_the_follow_up_page_read_well(page, phone, demo_server):
+    """Looked at only (nothing submitted): the demo's first open finding with the office's
+    tools and its scope form, and the inspection group's follow-up page, at both widths."""
+    import sqlite3
+
+    uri = f"file:{demo_server.data_dir / 'zhenggai.sqlite3'}?mode=ro"
+    with sqlite3.connect(uri, uri=True) as db:
+        finding_id, inspection_id = db.execute(
+            "SELECT f.id, f.inspection_id FROM ledger_finding f JOIN ledger_measurefinding l"
+            " ON l.finding_id = f.id WHERE f.state = 'open' ORDER BY f.id LIMIT 1"
+        ).fetchone()
+    problems = watch_console(page)
+    log_in(page, demo_server, "office")
+    page.goto(f"{demo_server.url}/findings/{finding_id}/")
+    tools = page.get_by_test_id("finding-tools")
+    assert tools.is_visible() and tools.get_by_test_id("tool-scope").is_visible()
+    screenshot(page, "finding-tools-desktop")
+    tools.get_by_test_id("tool-scope").click()
+    page.get_by_test_id("tool-scope").wait_for()
+    assert page.get_by_label("共性问题").count() == 1
+    screenshot(page, "finding-scope-desktop")
+    assert problems == []
+
+    phone_problems = watch_console(phone)
+    log_in(phone, demo_server, "inspector")
+    phone.goto(f"{demo_server.url}/inspections/{inspection_id}/follow-up/")
+    phone.get_by_test_id("form-follow-up").wait_for()
+    assert phone.get_by_test_id("review").count() >= 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "follow-up-phone")
+    phone.context.clear_cookies()  # signed out
+    log_in(phone, demo_server, "office")
+    phone.goto(f"{demo_server.url}/findings/{finding_id}/scope/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "finding-scope-phone")
+    assert phone_problems == []

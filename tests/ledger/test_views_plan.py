@@ -193,3 +193,13 @@ def test_the_leaders_home_lists_plans_waiting_for_approval(w: World) -> None:
     assert f'href="/inspections/{w.inspection.pk}/plan/"' in page and "待审的方案" in page
     # The office does not approve: its home has no such list.
     assert "plan-approvals" not in client_of(user(w, "office")).get("/").content.decode()
+
+
+def test_a_changed_measure_lists_each_field_on_its_own_line() -> None:
+    from zhenggai.ledger.selectors.plan import diff_lines
+
+    lines = diff_lines("新增措施：“甲”\n修改措施“乙”：整改目标由“a”改为“b”；责任人由“c”改为“d”\n删除措施：“丙”")
+    assert [line.kind for line in lines] == ["added", "changed", "removed"]
+    assert lines[1].head == "修改措施“乙”"
+    assert lines[1].parts == ["整改目标由“a”改为“b”", "责任人由“c”改为“d”"]
+    assert lines[0].parts == [] and lines[0].head == "新增措施：“甲”"

@@ -37,6 +37,20 @@ class DiffLine:
     kind: str  # added, removed, changed, note
     text: str
 
+    @property
+    def head(self) -> str:
+        """What changed ("修改措施“…”"), when the line lists its changes after a colon."""
+        return self.text.split("：", 1)[0] if self._split else self.text
+
+    @property
+    def parts(self) -> list[str]:
+        """The changes of a "修改…：a；b" line, one per field ([] for other lines)."""
+        return self.text.split("：", 1)[1].split("；") if self._split else []
+
+    @property
+    def _split(self) -> bool:
+        return self.kind == "changed" and self.text.startswith("修改") and "”：" in self.text
+
 
 @dataclass(frozen=True)
 class RevisionView:
