@@ -14,8 +14,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from zhenggai import clock
 from zhenggai.accounts.models import Organisation, Person
 from zhenggai.ledger.choices import FindingScope
+from zhenggai.ledger.forms.workflow import Radios
 from zhenggai.ledger.models import FollowUpReview
 from zhenggai.ledger.services.close_out import (
     CONCLUSION_REQUIRED,
@@ -40,6 +42,12 @@ FIELD_OF: dict[str, str] = {
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Bootstrap's check boxes, one per line, each with its own label."""
+
+    template_name = "ledger/widgets/checkboxes.html"
+
+
 class KeyForm(forms.Form):
     is_key = forms.BooleanField(label=_("列为重点问题"), required=False)
 
@@ -51,12 +59,12 @@ class UnitChoices(forms.ModelMultipleChoiceField):
 
 class ScopeForm(forms.Form):
     scope = forms.ChoiceField(
-        label=_("问题类型"), choices=FindingScope.choices, widget=forms.RadioSelect,
+        label=_("问题类型"), choices=FindingScope.choices, widget=Radios,
         error_messages={"required": _("请选择问题类型"), "invalid_choice": _("请选择问题类型")},
     )
     concerned_units = UnitChoices(
         label=_("涉及单位"), queryset=Organisation.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text=_("共性问题的每条整改措施为每个涉及单位各建一项整改任务；个性问题最多一个单位。"),
         error_messages={"invalid_choice": _("所选单位不属于这次巡察")},
     )
@@ -120,7 +128,7 @@ class ReopenFindingForm(forms.Form):
 
 class FollowUpReviewForm(forms.Form):
     date = forms.DateField(
-        label=_("检查日期"), widget=DATE,
+        label=_("检查日期"), widget=DATE, initial=clock.today,
         error_messages={"required": _("请填写检查日期"), "invalid": _("请输入有效的日期")},
     )
     conclusion = forms.CharField(
