@@ -254,3 +254,26 @@ def test_follow_up_pages_by_keyset_in_constant_queries(
     rest = client.get(url + "?cursor=" + cursor).content.decode()
     assert rest.count('data-testid="review"') == 13
     assert client.get(url + "?cursor=bad").status_code == 400
+
+
+def test_explanation_file_checks_permission_text_and_state_and_is_audited(w: World) -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from zhenggai.ledger.services.close_out import EXPLANATION_REQUIRED
+
+    finding = bare(w)
+    with pytest.raises(PermissionDenied):
+        explanation_file(finding=finding, text="说明", actor=user(w, "leader"))
+    with pytest.raises(ValidationError) as empty:
+        explanation_file(finding=finding, text="  ", actor=user(w, "office"))
+    assert empty.value.messages == [EXPLANATION_REQUIRED]
+    before = {"answer_kind": finding.answer_kind, "answer": finding.answer}
+    explanation_file(finding=finding, text="说明。", actor=user(w, "office"))
+    entry = AuditEntry.objects.get(action="finding.file_explanation", object_id=str(finding.pk))
+    assert entry.before == before
+    assert entry.after == {"answer_kind": AnswerKind.EXPLAINED, "answer": "说明。"}
+    explanation_accept(finding=finding, approver_person=PersonFactory(organisation=w.committee),
+                       actor=user(w, "leader"))
+    with pytest.raises(ValidationError) as closed:
+        explanation_file(finding=finding, text="再改", actor=user(w, "office"))
+    assert closed.value.messages == [FINDING_NOT_OPEN]

@@ -53,8 +53,7 @@ def finding_tools(user: User, finding: Finding, inspection: Inspection) -> Findi
     return FindingTools(
         key=manage and open_,
         scope=manage and open_ and not explained,
-        explain=manage and open_ and finding.explanation_accepted_at is None
-        and not finding.measure_links.exists(),
+        explain=manage and open_ and not finding.measure_links.exists(),
         accept=open_ and explained and may(user, Action.ACCEPT_EXPLANATION, inspection=inspection),
         reopen=not open_ and may(user, Action.FOLLOW_UP_REVIEW, inspection=inspection),
     )

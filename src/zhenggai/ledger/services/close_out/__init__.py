@@ -26,7 +26,6 @@ from zhenggai.ledger.services.close_out.common import (
 )
 from zhenggai.ledger.services.close_out.explanations import (
     EXPIRY_IN_PAST,
-    EXPLANATION_ACCEPTED,
     EXPLANATION_HAS_MEASURES,
     EXPLANATION_REQUIRED,
     FINDING_NOT_OPEN,
@@ -82,7 +81,6 @@ __all__ = [
     "DEFAULT_CHECK_IN_DAYS",
     "EVIDENCE_REQUIRED",
     "EXPIRY_IN_PAST",
-    "EXPLANATION_ACCEPTED",
     "EXPLANATION_HAS_MEASURES",
     "EXPLANATION_REQUIRED",
     "FINDING_NOT_OPEN",

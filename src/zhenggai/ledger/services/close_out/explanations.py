@@ -31,13 +31,13 @@ FINDING_NOT_OPEN = "该问题已销号"
 EXPIRY_IN_PAST = "有效期应晚于今天"
 EXPLANATION_REQUIRED = "请填写情况说明"
 EXPLANATION_HAS_MEASURES = "该问题已有整改措施，不能改为以情况说明答复"
-EXPLANATION_ACCEPTED = "情况说明已认定，不能再修改"
 
 
 @transaction.atomic
 def explanation_file(*, finding: Finding, text: str, actor: User) -> Finding:
     """Answer a finding by an explanation (情况说明) instead of measures, or correct the
-    explanation filed, until it is accepted.
+    explanation filed, while the finding is open (before its acceptance, or after an
+    acceptance ran out and reopened it).
 
     The answer is part of the plan the office draws up (Action.MANAGE_PLAN). A finding with
     measures is rectified, not explained: it is refused rather than left with both.
@@ -52,8 +52,6 @@ def explanation_file(*, finding: Finding, text: str, actor: User) -> Finding:
         raise ValidationError(EXPLANATION_REQUIRED, code="required")
     if locked.state != FindingState.OPEN:
         raise ValidationError(FINDING_NOT_OPEN, code="conflict")
-    if locked.explanation_accepted_at is not None:
-        raise ValidationError(EXPLANATION_ACCEPTED, code="conflict")
     if locked.measure_links.exists():
         raise ValidationError(EXPLANATION_HAS_MEASURES, code="invalid")
     with audited_change(
