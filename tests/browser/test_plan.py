@@ -117,6 +117,9 @@ def test_the_office_revises_the_plan_and_the_leader_approves_it(page, phone, dem
     assert page.get_by_test_id("approved-note").is_visible()
     assert "整改目标由" in page.get_by_test_id("revision").first.inner_text()
     screenshot(page, "plan-approved-desktop")
+    page.get_by_test_id("plan-leading-group").click()
+    page.get_by_test_id("form-leading-group").wait_for()
+    screenshot(page, "plan-leading-group-desktop")
 
 
 def test_a_findings_tools_and_the_follow_up_page_read_well(page, phone, demo_server):

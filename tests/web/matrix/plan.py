@@ -51,3 +51,22 @@ CASES = [
     Case("foreign plan create", lambda w: f"/inspections/{w.foreign.pk}/plan/create/",
          method="post", data=lambda w: {"title": "越权"}, expect=everyone(404)),
 ]
+
+
+def _group(w: World) -> dict[str, Any]:
+    from tests.factories import PersonFactory
+
+    head = PersonFactory(organisation=w.committee)
+    return {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "60", "form-0-person": head.pk, "form-0-role": "leader",
+            "form-0-duty": "", "principal_leader": ""}
+
+
+CASES += [
+    Case("leading group form", lambda w: f"/inspections/{w.inspection.pk}/plan/leading-group/",
+         expect=everyone(404, **{**REFUSED, "office": 200})),
+    Case("leading group post", lambda w: f"/inspections/{w.inspection.pk}/plan/leading-group/",
+         method="post", data=_group, expect=everyone(404, **{**REFUSED, "office": 302})),
+    Case("foreign leading group", lambda w: f"/inspections/{w.foreign.pk}/plan/leading-group/",
+         expect=everyone(404)),
+]

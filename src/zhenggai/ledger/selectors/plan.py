@@ -12,11 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
-from zhenggai.accounts.models import User
+from zhenggai.accounts.models import Person, User
 from zhenggai.accounts.permissions import Action, may
 from zhenggai.ledger.choices import PlanState
-from zhenggai.ledger.models import Inspection, PlanRevision, RectificationPlan
+from zhenggai.ledger.models import (
+    Inspection,
+    LeadingGroupMember,
+    PlanRevision,
+    RectificationPlan,
+)
+from zhenggai.ledger.selectors.corrections import correction_people
 from zhenggai.ledger.selectors.queues import QUEUE_SIZE, Queue, inspections_where, take
 from zhenggai.ledger.selectors.tree import tree_node
 
@@ -157,3 +164,21 @@ def plan_approval_queue(user: User, *, limit: int = QUEUE_SIZE) -> Queue[Rectifi
         .order_by("updated_at", "id")
     )
     return take(rows, limit)
+
+
+@dataclass(frozen=True)
+class LeadingGroupRows:
+    """The leading group as the form's initial lines, and the people it may name."""
+
+    members: list[dict[str, object]]
+    principal: int | None
+    choices: QuerySet[Person]
+
+
+def leading_group_rows(inspection: Inspection) -> LeadingGroupRows:
+    """The current members in order (one query) and the inspection's people to choose from."""
+    members = [
+        {"person": m.person_id, "role": m.role, "duty": m.duty}
+        for m in LeadingGroupMember.objects.filter(inspection=inspection).order_by("sort_order", "id")
+    ]
+    return LeadingGroupRows(members, inspection.principal_leader_id, correction_people(inspection))
