@@ -53,7 +53,7 @@ class MemberForm(forms.Form):
     """One line of the leading group; a line left without a person is dropped."""
 
     person = _PersonChoice(
-        label=_("人员"), queryset=Person.objects.none(), required=False,
+        label=_("人员"), queryset=Person.objects.none(), required=False, empty_label=_("（不选）"),
         error_messages={"invalid_choice": _("请选择列出的人员")},
     )
     role = forms.ChoiceField(label=_("职务"), choices=LeadingGroupRole.choices,
