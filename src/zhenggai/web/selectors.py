@@ -38,6 +38,7 @@ from zhenggai.ledger.selectors.cards import (
 )
 from zhenggai.ledger.selectors.dashboard import summary_cards
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
+from zhenggai.ledger.selectors.plan import plan_approval_queue
 from zhenggai.ledger.selectors.queues import (
     QUEUE_SIZE,
     Queue,
@@ -94,6 +95,7 @@ class Home:
     office_extensions: Queue[Any] | None = None
     units: list[UnitSection] = field(default_factory=list)
     key_approvals: Queue[Any] | None = None
+    plan_approvals: Queue[Any] | None = None
     extensions: Queue[Any] | None = None
     overdue: MeasureList | None = None
     notices: Queue[Any] | None = None
@@ -227,6 +229,7 @@ def home_for(user: User, *, today: dt.date | None = None) -> Home:
         ]
     if Role.LEADER in roles:
         home.key_approvals = key_approval_queue(user)
+        home.plan_approvals = plan_approval_queue(user)
         home.extensions = extension_queue(user)
     if Role.LEADER in roles or Role.SUPERVISOR in roles:
         overdue = Card("overdue", _("超期措施"), LedgerQuery(signal=("red",)), tone="danger")

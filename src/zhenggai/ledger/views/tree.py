@@ -29,6 +29,7 @@ from zhenggai.accounts.permissions import Action, may
 from zhenggai.audit.models import AuditEntry
 from zhenggai.http import HtmxHttpRequest
 from zhenggai.ledger.models import Aspect, Finding, Inspection, Problem
+from zhenggai.ledger.selectors.findings import finding_tools
 from zhenggai.ledger.selectors.sources import import_warnings
 from zhenggai.ledger.selectors.tree import (
     Node,
@@ -58,6 +59,7 @@ AUDIT_ACTIONS = {
     "finding.set_key": gettext_lazy("设定重点问题"),
     "finding.set_scope": gettext_lazy("设定问题类型"),
     "finding.accept_explanation": gettext_lazy("认可情况说明"),
+    "finding.file_explanation": gettext_lazy("以情况说明答复"),
     "finding.explanation_expired": gettext_lazy("情况说明到期"),
     "leading_group.set": gettext_lazy("调整整改领导小组"),
     "document.import": gettext_lazy("导入文件"),
@@ -213,5 +215,8 @@ def problem_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def finding_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     reading = _reading(request, Finding, pk)
-    context = {} if request.htmx else {"measures": finding_measures(reading), "kind": "finding"}
+    context = {} if request.htmx else {
+        "measures": finding_measures(reading), "kind": "finding",
+        "tools": finding_tools(request.user, reading.node, reading.inspection),  # type: ignore[arg-type]
+    }
     return _page(request, reading, "ledger/tree/node.html", context)

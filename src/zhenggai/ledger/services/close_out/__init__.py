@@ -26,9 +26,12 @@ from zhenggai.ledger.services.close_out.common import (
 )
 from zhenggai.ledger.services.close_out.explanations import (
     EXPIRY_IN_PAST,
+    EXPLANATION_HAS_MEASURES,
+    EXPLANATION_REQUIRED,
     FINDING_NOT_OPEN,
     NOT_EXPLANATION,
     explanation_accept,
+    explanation_file,
 )
 from zhenggai.ledger.services.close_out.reopening import (
     CONCLUSION_REQUIRED,
@@ -78,6 +81,8 @@ __all__ = [
     "DEFAULT_CHECK_IN_DAYS",
     "EVIDENCE_REQUIRED",
     "EXPIRY_IN_PAST",
+    "EXPLANATION_HAS_MEASURES",
+    "EXPLANATION_REQUIRED",
     "FINDING_NOT_OPEN",
     "MEASURE_HAS_ASSIGNMENTS",
     "NOT_AWAITING_ACCEPTANCE",
@@ -101,6 +106,7 @@ __all__ = [
     "close_out_request_leader_approve",
     "close_out_request_return",
     "explanation_accept",
+    "explanation_file",
     "follow_up_review_create",
     "reopen",
 ]

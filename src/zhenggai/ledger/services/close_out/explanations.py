@@ -1,4 +1,5 @@
-"""Findings answered by an explanation (情况说明) close when a named approver accepts it."""
+"""Findings answered by an explanation (情况说明): the office files the explanation as the
+finding's answer, and the finding closes when a named approver accepts it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,37 @@ from zhenggai.ledger.services.close_out.common import (
 NOT_EXPLANATION = "该问题不是以情况说明答复的，须通过整改措施销号"
 FINDING_NOT_OPEN = "该问题已销号"
 EXPIRY_IN_PAST = "有效期应晚于今天"
+EXPLANATION_REQUIRED = "请填写情况说明"
+EXPLANATION_HAS_MEASURES = "该问题已有整改措施，不能改为以情况说明答复"
+
+
+@transaction.atomic
+def explanation_file(*, finding: Finding, text: str, actor: User) -> Finding:
+    """Answer a finding by an explanation (情况说明) instead of measures, or correct the
+    explanation filed, while the finding is open (before its acceptance, or after an
+    acceptance ran out and reopened it).
+
+    The answer is part of the plan the office draws up (Action.MANAGE_PLAN). A finding with
+    measures is rectified, not explained: it is refused rather than left with both.
+    """
+    locked = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("inspection")
+        .get(pk=finding.pk)
+    )
+    require(actor, Action.MANAGE_PLAN, inspection=locked.inspection)
+    if not text.strip():
+        raise ValidationError(EXPLANATION_REQUIRED, code="required")
+    if locked.state != FindingState.OPEN:
+        raise ValidationError(FINDING_NOT_OPEN, code="conflict")
+    if locked.measure_links.exists():
+        raise ValidationError(EXPLANATION_HAS_MEASURES, code="invalid")
+    with audited_change(
+        locked, actor=actor, action="finding.file_explanation", fields=["answer_kind", "answer"]
+    ):
+        locked.answer_kind = AnswerKind.EXPLAINED
+        locked.answer = text.strip()
+    return locked
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ PLAN_EXISTS = "该巡察已有整改方案"
 PLAN_APPROVED = "整改方案已审定，不能再修订；调整整改时限请申请延期"
 PLAN_ALREADY_APPROVED = "整改方案已审定"
 PLAN_CHANGED_SINCE_REVISION = "措施在最近一次修订后又有改动，请先保存修订版本再审定"
+PLAN_REVISED_SINCE = "整改方案已有新的修订版本（第 {number} 版），请查看后再审定"
 
 
 def _new_revision(
@@ -93,13 +94,21 @@ def plan_revise(*, plan: RectificationPlan, reason: str, actor: User) -> PlanRev
 
 
 @transaction.atomic
-def plan_approve(*, plan: RectificationPlan, actor: User) -> RectificationPlan:
-    """The leader approves the latest revision; from now on deadlines move only by extension."""
+def plan_approve(
+    *, plan: RectificationPlan, actor: User, expected_revision: int | None = None
+) -> RectificationPlan:
+    """The leader approves the latest revision; from now on deadlines move only by extension.
+
+    `expected_revision` is the revision the leader was shown: a newer one saved in between
+    is refused (code "conflict"), so that nobody approves a version they have not read.
+    """
     require(actor, Action.APPROVE_PLAN, inspection=plan.inspection)
     plan = RectificationPlan.objects.select_for_update().select_related("inspection").get(pk=plan.pk)
     if plan.state == PlanState.APPROVED:
         raise ValidationError(PLAN_ALREADY_APPROVED)
     last = plan.revisions.order_by("-number").first()
+    if expected_revision is not None and last is not None and last.number != expected_revision:
+        raise ValidationError(PLAN_REVISED_SINCE.format(number=last.number), code="conflict")
     # What the leader approves is a revision, so the ledger must still be that revision.
     if last is None or last.snapshot != normalised(plan_snapshot(plan.inspection)):
         raise ValidationError(PLAN_CHANGED_SINCE_REVISION)
