@@ -32,6 +32,9 @@ from zhenggai.ledger.excel_export.writer import (
 )
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What a text needs escaped or removed; most texts have none, and one search is cheaper
+#: than the substitution and three replacements it saves.
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
 _NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -95,7 +98,13 @@ def _workbook() -> str:
 
 
 def _cell(ref: str, value: Any, style: int) -> str:
-    if value is None or value == "":
+    if value.__class__ is str:  # most cells: the fast path first
+        if not value:
+            return f'<c r="{ref}" s="{style}"/>'
+        if _SPECIAL.search(value) is not None:
+            value = escape(_ILLEGAL.sub("", value))
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+    if value is None:
         return f'<c r="{ref}" s="{style}"/>'
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -105,8 +114,7 @@ def _cell(ref: str, value: Any, style: int) -> str:
         value = str(value)
     if isinstance(value, int | float):
         return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return _cell(ref, str(value), style)
 
 
 def _sheet_head(widths: list[float], *, frozen: int, fit: bool) -> str:
@@ -149,6 +157,7 @@ def write_ledger(
     letters = [get_column_letter(i) for i in range(1, len(keys) + 1)]
     styles = [CENTRE if k in _CENTRED else TEXT for k in keys]
     merged_letters = [letters[keys.index(k)] for k in MERGED]
+    cells = list(zip(letters, keys, styles, strict=True))
     merges = [f"A1:{letters[-1]}1"]
     count = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -192,14 +201,7 @@ def write_ledger(
                         started.append(MERGED[level])
                 values = row.values
                 height = _height(values, started)
-                buffer.append(
-                    f'<row r="{row_no}" ht="{height}" customHeight="1">'
-                    + "".join(
-                        _cell(f"{c}{row_no}", values.get(k), s)
-                        for c, k, s in zip(letters, keys, styles, strict=True)
-                    )
-                    + "</row>"
-                )
+                buffer.append(_data_row(row_no, height, values, cells))
                 if len(buffer) >= 500:
                     raw.write("".join(buffer).encode())
                     buffer.clear()
@@ -216,6 +218,28 @@ def write_ledger(
             raw.write("".join(buffer).encode())
         zf.writestr("xl/worksheets/sheet2.xml", _info_sheet(inspections))
     return count
+
+
+def _data_row(
+    row_no: int, height: float, values: Mapping[str, Any], cells: list[tuple[str, str, int]]
+) -> str:
+    """One data row's XML. The common cell — a non-empty text with nothing to escape — is
+    written inline: a function call per cell was a third of the export's time."""
+    r = str(row_no)
+    parts = [f'<row r="{r}" ht="{height}" customHeight="1">']
+    search = _SPECIAL.search
+    for c, k, s in cells:
+        v = values.get(k)
+        if v.__class__ is str and v and search(v) is None:
+            parts.append(
+                f'<c r="{c}{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+            )
+        elif v is None or v == "":
+            parts.append(f'<c r="{c}{r}" s="{s}"/>')
+        else:
+            parts.append(_cell(c + r, v, s))
+    parts.append("</row>")
+    return "".join(parts)
 
 
 def _info_sheet(inspections: Iterable[Mapping[str, Any]]) -> str:
