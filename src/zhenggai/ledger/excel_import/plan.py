@@ -85,6 +85,14 @@ class PlannedRow:
     progress: str
     state: str
 
+    @property
+    def state_label(self) -> str:
+        """The state as the preview shows it: the measure's, or the finding's answer for
+        a row without a measure (情况说明 …)."""
+        if self.measure is None:
+            return str(dict(AnswerKind.choices).get(self.answer_kind, self.answer_kind))
+        return str(dict(MeasureState.choices).get(self.state, self.state))
+
 
 @dataclass
 class Directory:
