@@ -98,3 +98,17 @@ def test_the_export_reads_in_a_fixed_number_of_queries_whatever_its_size():
         return len(ctx.captured_queries)
 
     assert queries(small) == queries(large)
+
+
+def test_the_info_sheet_prints_like_the_ledger_with_its_long_title_wrapped():
+    inspection = tree(measures_per_finding=1, findings=1)
+    Inspection.objects.filter(pk=inspection.pk).update(
+        title="中共示范县住房和城乡建设局党组关于县委第三巡察组巡察反馈意见整改情况的通报"
+    )
+    out = io.BytesIO()
+    export_ledger(user=None, query=LedgerQuery(inspection=inspection.pk), out=out)
+    ws = load_workbook(io.BytesIO(out.getvalue()))["巡察信息"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.row_dimensions[2].height >= 2 * 13.5  # two lines of the 44-wide title column
+    assert ws["A2"].alignment.wrap_text

@@ -23,7 +23,9 @@ from openpyxl.utils import get_column_letter
 from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPECTION_COLUMN
 from zhenggai.ledger.excel_export.writer import (
     _CENTRED,
+    CJK_WIDTH,
     DATE_FORMAT,
+    LINE_POINTS,
     MERGED,
     SHEET,
     WIDTHS,
@@ -242,13 +244,18 @@ def _data_row(
     return "".join(parts)
 
 
+#: 巡察信息's column widths (characters): the title and the organisation are long texts.
+INFO_WIDTHS = {"title": 44.0, "group": 20.0, "organisation": 30.0}
+
+
 def _info_sheet(inspections: Iterable[Mapping[str, Any]]) -> str:
-    """巡察信息: one row per inspection, enough for the file alone to recreate it."""
+    """巡察信息: one row per inspection, enough for the file alone to recreate it — printed
+    like the ledger (A4 landscape, one page wide) with rows as tall as their wrapped text."""
     letters = [get_column_letter(i) for i in range(1, len(INFO_COLUMNS) + 1)]
-    widths = [30.0 if k == "title" else 16.0 for k, _ in INFO_COLUMNS]
-    parts = [_sheet_head(widths, frozen=1, fit=False)]
+    widths = [INFO_WIDTHS.get(k, 14.0) for k, _ in INFO_COLUMNS]
+    parts = [_sheet_head(widths, frozen=1, fit=True)]
     parts.append(
-        '<row r="1">'
+        '<row r="1" ht="20" customHeight="1">'
         + "".join(
             _cell(f"{c}1", label, HEADER)
             for c, (_k, label) in zip(letters, INFO_COLUMNS, strict=True)
@@ -256,13 +263,20 @@ def _info_sheet(inspections: Iterable[Mapping[str, Any]]) -> str:
         + "</row>"
     )
     for r, info in enumerate(inspections, start=2):
+        lines = max(
+            -(-len(text) // max(1, int(width / CJK_WIDTH)))
+            for text, width in (
+                (str(info.get(k) or ""), w) for (k, _), w in zip(INFO_COLUMNS, widths, strict=True)
+            )
+        )
         parts.append(
-            f'<row r="{r}">'
+            f'<row r="{r}" ht="{min(LINE_POINTS * max(lines, 1) + 4, 409)}" customHeight="1">'
             + "".join(
-                _cell(f"{c}{r}", info.get(k), TEXT)
+                _cell(f"{c}{r}", info.get(k), CENTRE if k in ("level", "kind") else TEXT)
                 for c, (k, _label) in zip(letters, INFO_COLUMNS, strict=True)
             )
             + "</row>"
         )
-    parts.append("</sheetData></worksheet>")
+    parts.append("</sheetData>")
+    parts.append(_SHEET_TAIL)
     return "".join(parts)

@@ -29,7 +29,7 @@ from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPEC
 SHEET = "整改台账"
 #: Column widths in characters (a Chinese character is about two).
 WIDTHS = {
-    "no": 6,
+    "no": 9,  # "10-(12)-3" on one line
     "aspect": 14,
     "problem": 24,
     "finding": 32,
