@@ -11,14 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from tests.factories import (
-    AspectFactory,
-    FindingFactory,
-    InspectionFactory,
-    MeasureFactory,
-    ProblemFactory,
-    ProgressReportFactory,
-)
+from tests.ledger.excel_helpers import small_ledger as tree
 from zhenggai.ledger.excel_export.export import export_ledger
 from zhenggai.ledger.excel_export.writer import SHEET
 from zhenggai.ledger.models import Inspection, Measure
@@ -26,28 +19,6 @@ from zhenggai.ledger.selectors.filters import LedgerQuery
 from zhenggai.ledger.selectors.ledger_list import measure_path
 
 pytestmark = pytest.mark.django_db
-
-
-def tree(measures_per_finding: int = 2, findings: int = 2) -> Inspection:
-    inspection = InspectionFactory()
-    aspect = AspectFactory(inspection=inspection, no=1, title="党的政治建设方面")
-    for p in range(2):
-        problem = ProblemFactory(aspect=aspect, no=p + 3, title=f"问题{p}", sort_order=p)
-        for f in range(findings):
-            finding = FindingFactory(
-                problem=problem, no=f + 1, text=f"具体问题{p}-{f}", sort_order=f
-            )
-            for m in range(measures_per_finding):
-                measure = MeasureFactory(
-                    inspection=inspection,
-                    findings=[finding],
-                    no=m + 1,
-                    sort_order=m,
-                    content=f"措施{p}-{f}-{m}",
-                    marker="",
-                )
-                ProgressReportFactory(measure=measure, narrative=f"进展{measure.pk}")
-    return inspection
 
 
 def sheet_rows(**query: Any) -> list[tuple[Any, ...]]:
