@@ -1,16 +1,19 @@
 """The Excel ledger export at 100,000 measures: time and peak memory (issue #13).
 
     .venv/bin/python benchmarks/export_bench.py [--scale 0.04] [--database-url URL]
-        [--no-generate] [--xlsxwriter-path DIR]
+        [--no-generate] [--repeat 3] [--only VARIANT] [--xlsxwriter-path DIR]
 
 Generates the synthetic ledger (benchmarks/generate.py; scale 0.04 = 100,000 measures over
-1,000 inspections) unless `--no-generate`, then runs each variant in a fresh child process
-(so that each peak RSS is its own, read from `getrusage`) and prints a Markdown table:
+1,000 inspections) unless `--no-generate`, then runs each variant `--repeat` times, each in
+a fresh child process (so that each peak RSS is its own, read from `getrusage`), and prints
+a Markdown table with the minimum wall time, the minimum CPU time of the child (on a
+shared machine the CPU time is the steadier figure: wall time waits for a core; on
+PostgreSQL the server's work is not in it) and the largest peak RSS:
 
-- `read`: the export's rows read from the database and numbered, nothing written — the
-  database's share;
-- `openpyxl`: `zhenggai.ledger.excel_export.export.export_ledger` as `zhenggai export` runs it
-  (openpyxl write-only, styles, merges, the info sheet);
+- `read`: the export's rows read from the database, nothing written — the database's share;
+- `ooxml`: `zhenggai.ledger.excel_export.export.export_ledger` as `zhenggai export` and the
+  page run it (the project's own streamed OOXML writer, merges, the info sheet);
+- `openpyxl`: the same rows written by openpyxl's write-only mode (`excel_export.writer`);
 - `xlsxwriter`: the same rows written by XlsxWriter in constant-memory mode with the same
   formats and merges (only when XlsxWriter is importable: it is not a dependency; point
   `--xlsxwriter-path` at a folder where it was installed with `pip install --target`).
@@ -42,7 +45,7 @@ def _rows() -> Any:
     from zhenggai.ledger.selectors.filters import LedgerQuery
 
     measures = export.export_queryset(None, LedgerQuery())
-    return export._numbered(export._measure_rows(measures), {})
+    return export._sheet_rows(export._measure_rows(measures), {})
 
 
 def _xlsxwriter(path: str) -> int:
@@ -96,6 +99,7 @@ def _xlsxwriter(path: str) -> int:
 
 def child(variant: str, out: str) -> dict[str, Any]:
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if variant == "read":
         rows = sum(1 for _ in _rows())
     elif variant == "ooxml":
@@ -110,12 +114,14 @@ def child(variant: str, out: str) -> dict[str, Any]:
     else:
         rows = _xlsxwriter(out)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     size = os.path.getsize(out) if os.path.exists(out) else 0
     return {
         "variant": variant,
         "rows": rows,
         "seconds": seconds,
+        "cpu": cpu,
         "peak_mb": peak_kb / 1024,
         "file_mb": size / 2**20,
     }
@@ -127,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database-url")
     ap.add_argument("--no-generate", action="store_true")
     ap.add_argument("--only", choices=VARIANTS, action="append", help="run only these variants")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per variant (the minimum is kept)")
     ap.add_argument("--xlsxwriter-path", help="a folder holding XlsxWriter (pip install --target)")
     ap.add_argument("--child", choices=VARIANTS, help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -144,32 +151,34 @@ def main(argv: list[str] | None = None) -> int:
         result = generate.build(args.scale, seed=1, batch=50_000)
         print(f"generated in {result['seconds']:.1f} s: {result['counts']}", file=sys.stderr)
     print(f"load: {os.getloadavg()}", file=sys.stderr)
-    print("| variant | rows | time (s) | peak RSS (MB) | file (MB) |")
-    print("|---|---:|---:|---:|---:|")
+    print(
+        "| variant | rows | time (s), min of runs | CPU (s), min | peak RSS (MB), max | file (MB) | runs |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for variant in args.only or VARIANTS:
         if variant == "xlsxwriter" and not _has_xlsxwriter(args.xlsxwriter_path):
             continue
-        with tempfile.TemporaryDirectory() as tmp:
-            out = str(Path(tmp) / "ledger.xlsx")
-            cmd = [
-                sys.executable,
-                __file__,
-                "--child",
-                variant,
-                "--out",
-                out,
-                "--database-url",
-                url,
-            ]
-            if args.xlsxwriter_path:
-                cmd += ["--xlsxwriter-path", args.xlsxwriter_path]
-            done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-            r = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = [_run_child(variant, url, args.xlsxwriter_path) for _ in range(args.repeat)]
+        r = runs[0]
         print(
-            f"| {r['variant']} | {r['rows']:,} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {r['file_mb']:.1f} |"
+            f"| {r['variant']} | {r['rows']:,} | {min(x['seconds'] for x in runs):.1f} "
+            f"| {min(x['cpu'] for x in runs):.1f} | {max(x['peak_mb'] for x in runs):.0f} "
+            f"| {r['file_mb']:.1f} | {len(runs)} |"
         )
     print(f"load after: {os.getloadavg()}", file=sys.stderr)
     return 0
+
+
+def _run_child(variant: str, url: str, xlsxwriter_path: str | None) -> dict[str, Any]:
+    """One run of `variant` in a fresh process (its own peak RSS and CPU time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "ledger.xlsx")
+        cmd = [sys.executable, __file__, "--child", variant, "--out", out, "--database-url", url]
+        if xlsxwriter_path:
+            cmd += ["--xlsxwriter-path", xlsxwriter_path]
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return result
 
 
 def _has_xlsxwriter(path: str | None) -> bool:

@@ -9,6 +9,16 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from tests.factories import (
+    AspectFactory,
+    FindingFactory,
+    InspectionFactory,
+    MeasureFactory,
+    ProblemFactory,
+    ProgressReportFactory,
+)
+from zhenggai.ledger.models import Inspection
+
 HEADERS = [
     "序号",
     "方面",
@@ -98,3 +108,27 @@ def workbook(
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def small_ledger(measures_per_finding: int = 2, findings: int = 2) -> Inspection:
+    """An inspection of two numbered problems (3 and 4), each with `findings` findings of
+    `measures_per_finding` measures that have one progress report each."""
+    inspection = InspectionFactory()
+    aspect = AspectFactory(inspection=inspection, no=1, title="党的政治建设方面")
+    for p in range(2):
+        problem = ProblemFactory(aspect=aspect, no=p + 3, title=f"问题{p}", sort_order=p)
+        for f in range(findings):
+            finding = FindingFactory(
+                problem=problem, no=f + 1, text=f"具体问题{p}-{f}", sort_order=f
+            )
+            for m in range(measures_per_finding):
+                measure = MeasureFactory(
+                    inspection=inspection,
+                    findings=[finding],
+                    no=m + 1,
+                    sort_order=m,
+                    content=f"措施{p}-{f}-{m}",
+                    marker="",
+                )
+                ProgressReportFactory(measure=measure, narrative=f"进展{measure.pk}")
+    return inspection

@@ -63,7 +63,9 @@ def import_excel_file(
     create_missing = bool(options.get("create_missing"))
     skip = bool(options.get("skip_bad_rows"))
     with transaction.atomic():
-        staging = excel_stage(data=data, filename=filename, actor=actor)
+        staging = excel_stage(
+            data=data, filename=filename, actor=actor, inspection_id=options.get("inspection")
+        )
         plan = excel_preview(staging=staging, create_missing=create_missing)
         problems = [
             ROW_ERROR.format(row=e.row, column=e.column, reason=e.reason) for e in plan.errors

@@ -100,7 +100,10 @@ def export_ledger(
     several = query.inspection is None and len(inspection_ids) > 1
     infos = _inspection_infos(inspection_ids)
     titles = {info["id"]: info["title"] for info in infos}
-    rows = _numbered(heapq.merge(_measure_rows(measures), unanswered, key=lambda r: r[0]), titles)
+    items = _measure_rows(measures)
+    if unanswered:
+        items = heapq.merge(items, unanswered, key=lambda r: r[0])
+    rows = _sheet_rows(items, titles)
     title = f"{infos[0]['title']}整改台账" if len(infos) == 1 else "整改台账"
     count = write_ledger(
         out,
@@ -154,7 +157,23 @@ def _inspection_infos(ids: list[int]) -> list[dict[str, Any]]:
     ]
 
 
+def tree_path(problem_no: int | None, finding_no: int | None, measure_no: int | None) -> str:
+    """编号 as the ledger page shows it (`ledger_list.measure_path`: "3-(2)-1"), from the
+    numbers the export's one query reads — no model instances, no query per row."""
+    parts = []
+    if problem_no is not None:
+        parts.append(str(problem_no))
+    if finding_no is not None:
+        parts.append(f"({finding_no})")
+    if measure_no is not None:
+        parts.append(str(measure_no))
+    return "-".join(parts) or "—"
+
+
 def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """The measures' rows in ledger order: one query streamed in chunks (a server-side
+    cursor on PostgreSQL), plain tuples through joins, the latest progress report by a
+    correlated subquery on the (measure, reported_at) index."""
     # Newest first by the (measure, reported_at) index alone: a tie-break on id would cost a
     # sort per measure.
     latest = ProgressReport.objects.filter(measure=OuterRef("pk")).order_by("-reported_at")
@@ -186,6 +205,9 @@ def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...]
             "state",
             "sort_order",
             "id",
+            "main_link__finding__problem__no",
+            "main_link__finding__no",
+            "no",
         )
     )
     # Labels translated once per export, not twice per row (a lazy string's str() looks the
@@ -193,14 +215,20 @@ def _measure_rows(measures: QuerySet[Measure]) -> Iterator[tuple[tuple[Any, ...]
     states = {k: str(v) for k, v in _STATE_LABELS.items()}
     urgencies = {k: str(v) for k, v in _URGENCY_LABELS.items()}
     for r in qs.iterator(chunk_size=CHUNK):
-        key = (*(-1 if v is None else v for v in r[:7]), 0, r[23], r[24])
+        if r[6] is not None:
+            key = (*r[:7], 0, r[23], r[24])
+            aspect, problem, finding = r[7] + r[8], r[9] + r[10], r[11] + r[12]
+        else:  # no primary finding (not in a sound ledger): first in its inspection
+            key = (r[0], -1, -1, -1, -1, -1, -1, 0, r[23], r[24])
+            aspect = problem = finding = ""
         yield (
             key,
             {
-                "aspect": numbered(r[7], r[8] or "") if r[2] is not None else "",
-                "problem": numbered(r[9], r[10] or "") if r[4] is not None else "",
-                "finding": numbered(r[11], r[12] or "") if r[6] is not None else "",
-                "measure": numbered(r[13], r[14]),
+                "no": tree_path(r[25], r[26], r[27]),
+                "aspect": aspect,
+                "problem": problem,
+                "finding": finding,
+                "measure": r[13] + r[14],
                 "target": r[15] or None,
                 "leader": r[16],
                 "unit": r[17],
@@ -243,6 +271,7 @@ def _findings_without_measures(
             (
                 key,
                 {
+                    "no": tree_path(p.no, f.no, None),
                     "aspect": numbered(a.marker, a.title),
                     "problem": numbered(p.marker, p.title),
                     "finding": numbered(f.marker, f.text),
@@ -256,11 +285,11 @@ def _findings_without_measures(
     return out
 
 
-def _numbered(
+def _sheet_rows(
     items: Iterable[tuple[tuple[Any, ...], dict[str, Any]]], titles: dict[int, str]
 ) -> Iterator[Row]:
-    for n, (_key, values) in enumerate(items, start=1):
+    """The writer's rows: the inspection's title, and the ids whose changes end merges."""
+    for _key, values in items:
         ids = values.pop("_ids")
-        values["no"] = n
         values["inspection"] = titles.get(ids[0], "")
         yield Row(values=values, groups=(ids[1], ids[2], ids[3]))

@@ -23,7 +23,9 @@ from openpyxl.utils import get_column_letter
 from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPECTION_COLUMN
 from zhenggai.ledger.excel_export.writer import (
     _CENTRED,
+    CJK_WIDTH,
     DATE_FORMAT,
+    LINE_POINTS,
     MERGED,
     SHEET,
     WIDTHS,
@@ -32,6 +34,9 @@ from zhenggai.ledger.excel_export.writer import (
 )
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What a text needs escaped or removed; most texts have none, and one search is cheaper
+#: than the substitution and three replacements it saves.
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = dt.date(1899, 12, 30)
 _NS = (
     'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -95,7 +100,13 @@ def _workbook() -> str:
 
 
 def _cell(ref: str, value: Any, style: int) -> str:
-    if value is None or value == "":
+    if value.__class__ is str:  # most cells: the fast path first
+        if not value:
+            return f'<c r="{ref}" s="{style}"/>'
+        if _SPECIAL.search(value) is not None:
+            value = escape(_ILLEGAL.sub("", value))
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>'
+    if value is None:
         return f'<c r="{ref}" s="{style}"/>'
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -105,8 +116,7 @@ def _cell(ref: str, value: Any, style: int) -> str:
         value = str(value)
     if isinstance(value, int | float):
         return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return _cell(ref, str(value), style)
 
 
 def _sheet_head(widths: list[float], *, frozen: int, fit: bool) -> str:
@@ -149,6 +159,7 @@ def write_ledger(
     letters = [get_column_letter(i) for i in range(1, len(keys) + 1)]
     styles = [CENTRE if k in _CENTRED else TEXT for k in keys]
     merged_letters = [letters[keys.index(k)] for k in MERGED]
+    cells = list(zip(letters, keys, styles, strict=True))
     merges = [f"A1:{letters[-1]}1"]
     count = 0
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -192,14 +203,7 @@ def write_ledger(
                         started.append(MERGED[level])
                 values = row.values
                 height = _height(values, started)
-                buffer.append(
-                    f'<row r="{row_no}" ht="{height}" customHeight="1">'
-                    + "".join(
-                        _cell(f"{c}{row_no}", values.get(k), s)
-                        for c, k, s in zip(letters, keys, styles, strict=True)
-                    )
-                    + "</row>"
-                )
+                buffer.append(_data_row(row_no, height, values, cells))
                 if len(buffer) >= 500:
                     raw.write("".join(buffer).encode())
                     buffer.clear()
@@ -218,13 +222,40 @@ def write_ledger(
     return count
 
 
+def _data_row(
+    row_no: int, height: float, values: Mapping[str, Any], cells: list[tuple[str, str, int]]
+) -> str:
+    """One data row's XML. The common cell — a non-empty text with nothing to escape — is
+    written inline: a function call per cell was a third of the export's time."""
+    r = str(row_no)
+    parts = [f'<row r="{r}" ht="{height}" customHeight="1">']
+    search = _SPECIAL.search
+    for c, k, s in cells:
+        v = values.get(k)
+        if v.__class__ is str and v and search(v) is None:
+            parts.append(
+                f'<c r="{c}{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+            )
+        elif v is None or v == "":
+            parts.append(f'<c r="{c}{r}" s="{s}"/>')
+        else:
+            parts.append(_cell(c + r, v, s))
+    parts.append("</row>")
+    return "".join(parts)
+
+
+#: 巡察信息's column widths (characters): the title and the organisation are long texts.
+INFO_WIDTHS = {"title": 44.0, "group": 20.0, "organisation": 30.0}
+
+
 def _info_sheet(inspections: Iterable[Mapping[str, Any]]) -> str:
-    """巡察信息: one row per inspection, enough for the file alone to recreate it."""
+    """巡察信息: one row per inspection, enough for the file alone to recreate it — printed
+    like the ledger (A4 landscape, one page wide) with rows as tall as their wrapped text."""
     letters = [get_column_letter(i) for i in range(1, len(INFO_COLUMNS) + 1)]
-    widths = [30.0 if k == "title" else 16.0 for k, _ in INFO_COLUMNS]
-    parts = [_sheet_head(widths, frozen=1, fit=False)]
+    widths = [INFO_WIDTHS.get(k, 14.0) for k, _ in INFO_COLUMNS]
+    parts = [_sheet_head(widths, frozen=1, fit=True)]
     parts.append(
-        '<row r="1">'
+        '<row r="1" ht="20" customHeight="1">'
         + "".join(
             _cell(f"{c}1", label, HEADER)
             for c, (_k, label) in zip(letters, INFO_COLUMNS, strict=True)
@@ -232,13 +263,20 @@ def _info_sheet(inspections: Iterable[Mapping[str, Any]]) -> str:
         + "</row>"
     )
     for r, info in enumerate(inspections, start=2):
+        lines = max(
+            -(-len(text) // max(1, int(width / CJK_WIDTH)))
+            for text, width in (
+                (str(info.get(k) or ""), w) for (k, _), w in zip(INFO_COLUMNS, widths, strict=True)
+            )
+        )
         parts.append(
-            f'<row r="{r}">'
+            f'<row r="{r}" ht="{min(LINE_POINTS * max(lines, 1) + 4, 409)}" customHeight="1">'
             + "".join(
-                _cell(f"{c}{r}", info.get(k), TEXT)
+                _cell(f"{c}{r}", info.get(k), CENTRE if k in ("level", "kind") else TEXT)
                 for c, (k, _label) in zip(letters, INFO_COLUMNS, strict=True)
             )
             + "</row>"
         )
-    parts.append("</sheetData></worksheet>")
+    parts.append("</sheetData>")
+    parts.append(_SHEET_TAIL)
     return "".join(parts)

@@ -29,7 +29,7 @@ from zhenggai.core.ledger_sheet import COLUMNS, INFO_COLUMNS, INFO_SHEET, INSPEC
 SHEET = "整改台账"
 #: Column widths in characters (a Chinese character is about two).
 WIDTHS = {
-    "no": 6,
+    "no": 9,  # "10-(12)-3" on one line
     "aspect": 14,
     "problem": 24,
     "finding": 32,
@@ -109,6 +109,8 @@ _FREE = ("measure", "target", "unit", "progress", "leader", "person")
 #: Width units one Chinese character takes at 10 points, and the points of one line.
 CJK_WIDTH = 1.9
 LINE_POINTS = 13.5
+#: Characters of one line per column (computed once: `_height` runs for every row).
+_PER_LINE = {key: max(1, int(width / CJK_WIDTH)) for key, width in WIDTHS.items()}
 
 
 def write_ledger(
@@ -176,9 +178,12 @@ def _height(values: Mapping[str, Any], started: list[str]) -> float:
     lines = 1
     for key in (*_FREE, *started):
         text = values.get(key)
-        if isinstance(text, str) and text:
-            per_line = max(1, int(WIDTHS[key] / CJK_WIDTH))
-            lines = max(lines, -(-len(text) // per_line) + text.count("\n"))
+        if text.__class__ is str and text:
+            n = -(-len(text) // _PER_LINE[key])
+            if "\n" in text:
+                n += text.count("\n")
+            if n > lines:
+                lines = n
     return min(LINE_POINTS * lines + 4, 409)  # 409 points: Excel's largest row height
 
 

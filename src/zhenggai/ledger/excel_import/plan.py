@@ -85,6 +85,14 @@ class PlannedRow:
     progress: str
     state: str
 
+    @property
+    def state_label(self) -> str:
+        """The state as the preview shows it: the measure's, or the finding's answer for
+        a row without a measure (情况说明 …)."""
+        if self.measure is None:
+            return str(dict(AnswerKind.choices).get(self.answer_kind, self.answer_kind))
+        return str(dict(MeasureState.choices).get(self.state, self.state))
+
 
 @dataclass
 class Directory:
@@ -105,10 +113,28 @@ class ImportPlan:
     unknown_people: list[str]
     column_errors: list[str]
     info: list[dict[str, Any]]
+    #: Why the sheet cannot be imported at all (set by the service: the same file again,
+    #: an inspection that already holds its rows); rows in error can be skipped, this not.
+    refusal: str | None = None
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors and not self.column_errors
+        return not self.errors and not self.column_errors and not self.refusal
+
+    def reject(self, row_numbers: set[int], column: str, reason: str) -> None:
+        """Move planned rows to the rows in error (the service's checks against the
+        database: a row the ledger already holds), so that the preview lists them and the
+        confirm refuses them or, told to, skips them like any other row in error."""
+        kept = []
+        for planned in self.rows:
+            if planned.row in row_numbers:
+                self.errors.append(RowError(planned.row, column, reason))
+                self.bad_rows.append(planned.row)
+            else:
+                kept.append(planned)
+        self.rows = kept
+        self.bad_rows.sort()
+        self.errors.sort(key=lambda e: e.row)
 
 
 def auto_mapping(headers: list[str]) -> dict[str, int]:

@@ -3,7 +3,9 @@
 Rows become a tree by their texts: rows with the same aspect, problem and finding text
 share those nodes (merged cells were filled down by the reader). Numbers are kept unique
 within their parent as the document import keeps them: a repeated number is kept in the
-marker only. Into an existing inspection the new nodes are appended after its own.
+marker only. Into an existing inspection the rows join its tree: an aspect, problem or
+finding whose title (text) the inspection already has under the same parent is that
+node; the others are appended after its own, numbered around the numbers it uses.
 """
 
 from __future__ import annotations
@@ -56,13 +58,27 @@ class LedgerWriter:
         self._seed_existing()
 
     def _seed_existing(self) -> None:
-        """Numbers and positions already taken in the inspection (appending keeps them)."""
+        """The inspection's own nodes by title, and the numbers and positions they take
+        (three queries; nothing for a new inspection)."""
         insp = self.inspection
-        for no in Aspect.objects.filter(inspection=insp).values_list("no", flat=True):
-            self._order["aspects"] += 1
-            if no is not None:
-                self._nos["aspects"].add(no)
+        self._existing: dict[tuple[object, str], Aspect | Problem | Finding] = {}
+        for aspect in Aspect.objects.filter(inspection=insp).order_by("sort_order", "pk"):
+            self._take("aspects", aspect.no, aspect.sort_order)
+            self._existing.setdefault(("aspects", aspect.title), aspect)
+        for problem in Problem.objects.filter(inspection=insp).order_by("sort_order", "pk"):
+            self._take(("a", problem.aspect_id), problem.no, problem.sort_order)
+            self._existing.setdefault((("a", problem.aspect_id), problem.title), problem)
+        for finding in Finding.objects.filter(inspection=insp).order_by("sort_order", "pk"):
+            self._take(("p", finding.problem_id), finding.no, finding.sort_order)
+            self._existing.setdefault((("p", finding.problem_id), finding.text), finding)
         self._order["measures"] = Measure.objects.filter(inspection=insp).count()
+        self.created: dict[str, int] = defaultdict(int)
+        self._created_findings: set[int] = set()
+
+    def _take(self, parent: object, no: int | None, sort_order: int) -> None:
+        if no is not None:
+            self._nos[parent].add(no)
+        self._order[parent] = max(self._order[parent], sort_order + 1)
 
     @staticmethod
     def _no(no: int | None, seen: set[int]) -> int | None:
@@ -74,41 +90,59 @@ class LedgerWriter:
     def _aspect(self, n: Numbered) -> Aspect:
         key = (n.marker, n.text)
         if key not in self._aspects:
-            self._aspects[key] = Aspect.objects.create(
-                inspection=self.inspection,
-                no=self._no(n.no, self._nos["aspects"]),
-                marker=n.marker[:16],
-                title=n.text,
-                sort_order=self._next("aspects"),
-            )
+            found = self._existing.get(("aspects", n.text))
+            if isinstance(found, Aspect):
+                self._aspects[key] = found
+            else:
+                self.created["aspects"] += 1
+                self._aspects[key] = Aspect.objects.create(
+                    inspection=self.inspection,
+                    no=self._no(n.no, self._nos["aspects"]),
+                    marker=n.marker[:16],
+                    title=n.text,
+                    sort_order=self._next("aspects"),
+                )
         return self._aspects[key]
 
     def _problem(self, aspect: Aspect, n: Numbered) -> Problem:
         key = (str(aspect.pk), n.marker, n.text)
         if key not in self._problems:
-            self._problems[key] = Problem.objects.create(
-                aspect=aspect,
-                inspection=self.inspection,
-                no=self._no(n.no, self._nos[aspect]),
-                marker=n.marker[:16],
-                title=n.text,
-                sort_order=self._next(aspect),
-            )
+            parent = ("a", aspect.pk)
+            found = self._existing.get((parent, n.text))
+            if isinstance(found, Problem):
+                self._problems[key] = found
+            else:
+                self.created["problems"] += 1
+                self._problems[key] = Problem.objects.create(
+                    aspect=aspect,
+                    inspection=self.inspection,
+                    no=self._no(n.no, self._nos[parent]),
+                    marker=n.marker[:16],
+                    title=n.text,
+                    sort_order=self._next(parent),
+                )
         return self._problems[key]
 
     def _finding(self, problem: Problem, n: Numbered, row: PlannedRow) -> Finding:
         key = (str(problem.pk), n.marker, n.text)
         if key not in self._findings:
-            self._findings[key] = Finding.objects.create(
-                problem=problem,
-                inspection=self.inspection,
-                no=self._no(n.no, self._nos[problem]),
-                marker=n.marker[:16],
-                text=n.text,
-                answer_kind=row.answer_kind,
-                answer=row.progress if row.answer_kind != AnswerKind.RECTIFIED else "",
-                sort_order=self._next(problem),
-            )
+            parent = ("p", problem.pk)
+            found = self._existing.get((parent, n.text))
+            if isinstance(found, Finding):
+                self._findings[key] = found
+            else:
+                self.created["findings"] += 1
+                self._findings[key] = Finding.objects.create(
+                    problem=problem,
+                    inspection=self.inspection,
+                    no=self._no(n.no, self._nos[parent]),
+                    marker=n.marker[:16],
+                    text=n.text,
+                    answer_kind=row.answer_kind,
+                    answer=row.progress if row.answer_kind != AnswerKind.RECTIFIED else "",
+                    sort_order=self._next(parent),
+                )
+                self._created_findings.add(self._findings[key].pk)
         return self._findings[key]
 
     def _next(self, parent: object) -> int:
@@ -198,18 +232,20 @@ class LedgerWriter:
                 )
         self._close_findings(measures)
         return {
-            "aspects": len(self._aspects),
-            "problems": len(self._problems),
-            "findings": len(self._findings),
+            "aspects": self.created["aspects"],
+            "problems": self.created["problems"],
+            "findings": self.created["findings"],
             "measures": len(measures),
             "progress_reports": sum(1 for _m, _f, r in measures if r.progress),
         }
 
     def _close_findings(self, measures: list[tuple[Measure, Finding, PlannedRow]]) -> None:
-        """A finding whose measures are all closed is closed (the ledger's rule)."""
+        """A finding whose measures are all closed is closed (the ledger's rule) — for the
+        findings this import made; an existing finding keeps its own measures' verdict."""
         states: dict[int, set[str]] = defaultdict(set)
         for measure, finding, _r in measures:
-            states[finding.pk].add(str(measure.state))
+            if finding.pk in self._created_findings:
+                states[finding.pk].add(str(measure.state))
         closed = [pk for pk, s in states.items() if s == {MeasureState.CLOSED.value}]
         if closed:
             Finding.objects.filter(pk__in=closed).update(

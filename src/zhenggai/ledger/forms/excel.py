@@ -19,6 +19,27 @@ class UploadForm(forms.Form):
         help_text=_("“.xlsx”格式；第一行可为标题，表头含“整改措施”“责任单位”等列"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+    inspection = forms.TypedChoiceField(
+        label=_("导入到"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "新建巡察时，巡察的信息取自表中的“巡察信息”工作表；导入到已有巡察时，"
+            "表中的方面、问题、具体问题按标题并入该巡察，已有的整改措施不重复导入"
+        ),
+    )
+
+    def __init__(self, *args: Any, inspections: list[tuple[int, str]], **kwargs: Any) -> None:
+        """`inspections`: (id, title) of those the user may import into — the only ids the
+        field accepts (another's id is an error beside the field, nothing is staged)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["inspection"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            ("", _("新建巡察（按表中的“巡察信息”）")),
+            (_("导入到已有巡察"), [(str(pk), title) for pk, title in inspections]),
+        ]
 
 
 def _column_choices() -> list[tuple[str, str]]:

@@ -25,9 +25,15 @@ from zhenggai.accounts.models import Organisation, Person, User, organisation_pa
 from zhenggai.accounts.permissions import Action, require
 from zhenggai.audit.services import audit_record
 from zhenggai.core.errors import InputError
+from zhenggai.core.ledger_sheet import HEADERS
 from zhenggai.ledger.choices import (
     InspectionKind,
     InspectionLevel,
+)
+from zhenggai.ledger.excel_import.existing import (
+    file_imported_into,
+    rows_already_there,
+    sheet_inspection,
 )
 from zhenggai.ledger.excel_import.plan import Directory, ImportPlan, build_plan, parse_date
 from zhenggai.ledger.excel_import.reader import read_workbook
@@ -37,8 +43,14 @@ from zhenggai.ledger.models import (
     Inspection,
     StagingKind,
 )
+from zhenggai.ledger.services.importing import ALREADY_IMPORTED, AlreadyImported
 from zhenggai.ledger.services.search_index import search_index_rebuild
-from zhenggai.ledger.services.staging import staging_check, staging_create, staging_mark_confirmed
+from zhenggai.ledger.services.staging import (
+    staging_check,
+    staging_create,
+    staging_mark_confirmed,
+    staging_save_choices,
+)
 
 NO_INSPECTION_INFO = "{name}: 没有“巡察信息”工作表，无法新建巡察；请指定导入到哪次巡察"
 SEVERAL_INSPECTIONS = "{name}: “巡察信息”中有 {n} 次巡察；请按巡察分别导出，或指定导入到哪次巡察"
@@ -46,6 +58,16 @@ NO_ORGANISATION = "{name}: “巡察信息”中没有被巡察党组织"
 HAS_ERRORS = "{name}: {n} 行有错误，未导入任何内容；请修正后重新导入，或选择跳过错误行"
 NOTHING_TO_IMPORT = "{name}: 没有可导入的行"
 NO_SUCH_INSPECTION = "没有编号为 {id} 的巡察"
+INSPECTION_EXISTS = (
+    "{name}: 巡察“{title}”已存在（#{inspection_id}）且已有表中的行，不重复新建；"
+    "如要把表中新增的行加入该巡察，请在上传时选择“导入到已有巡察”"
+)
+ROW_THERE = "已在巡察 #{inspection_id} 的台账中（同一问题下有相同的整改措施），不重复导入"
+ROWS_THERE = (
+    "{name}: {n} 行已在巡察 #{inspection_id} 的台账中，未导入任何内容；"
+    "如只导入其余的行，请选择跳过错误行"
+)
+ALL_THERE = "{name}: 表中的行都已在巡察 #{inspection_id} 的台账中，不重复导入"
 
 AUDIT_IMPORT = "excel.import"
 
@@ -60,12 +82,64 @@ class ExcelImportResult:
     created_people: list[str] = field(default_factory=list)
 
 
-def excel_stage(*, data: bytes, filename: str, actor: User | None) -> ImportStaging:
-    """Read the workbook (refused with a Chinese sentence if it cannot be) and stage it."""
+def excel_stage(
+    *, data: bytes, filename: str, actor: User | None, inspection_id: int | None = None
+) -> ImportStaging:
+    """Read the workbook (refused with a Chinese sentence if it cannot be) and stage it,
+    with the inspection to import into when one is chosen (None: a new one from the
+    sheet's 巡察信息) — refused before anything is kept if the actor may not import there."""
     sheet = read_workbook(data, filename)
-    return staging_create(
+    if inspection_id is not None:
+        _existing_target(inspection_id, actor)
+    staging = staging_create(
         kind=StagingKind.EXCEL, data=data, filename=filename, result=sheet, actor=actor
     )
+    if inspection_id is not None:
+        staging_save_choices(staging=staging, choices={"inspection": inspection_id})
+    return staging
+
+
+def _existing_target(inspection_id: int, actor: User | None, *, lock: bool = False) -> Inspection:
+    """The chosen inspection, if it exists and the actor may import into it."""
+    rows = Inspection.objects.select_related("organisation").filter(pk=inspection_id)
+    inspection = (rows.select_for_update(of=("self",)) if lock else rows).first()
+    if inspection is None:
+        raise InputError(NO_SUCH_INSPECTION.format(id=inspection_id))
+    if actor is not None:
+        require(actor, Action.IMPORT, inspection=inspection)
+    return inspection
+
+
+def _check_existing(
+    plan: ImportPlan, staging: ImportStaging, inspection_id: int | None
+) -> Inspection | None:
+    """Hold the plan against what the database already has; return the existing target.
+
+    The same bytes are imported once, and a sheet whose rows an inspection of its title and
+    organisation already holds does not make a second one (`plan.refusal`); into an existing
+    inspection, rows its ledger already holds become rows in error, which the confirm
+    refuses or, told to, skips (an office's updated sheet adds only its new rows)."""
+    name = staging.original_name
+    before = file_imported_into(staging.sha256)
+    sha = staging.sha256[:12]
+    if inspection_id is None:
+        existing = sheet_inspection(plan)
+        if before:
+            plan.refusal = ALREADY_IMPORTED.format(name=name, sha=sha, inspection_id=before[0])
+        elif existing is not None and rows_already_there(plan, existing):
+            plan.refusal = INSPECTION_EXISTS.format(
+                name=name, title=existing.title, inspection_id=existing.pk
+            )
+        return None
+    inspection = Inspection.objects.filter(pk=inspection_id).first()
+    if inspection is None:
+        return None
+    if inspection.pk in before:
+        plan.refusal = ALREADY_IMPORTED.format(name=name, sha=sha, inspection_id=inspection.pk)
+    there = rows_already_there(plan, inspection)
+    if there:
+        plan.reject(there, HEADERS["measure"], ROW_THERE.format(inspection_id=inspection.pk))
+    return inspection
 
 
 def _directory(
@@ -104,9 +178,12 @@ def excel_preview(
 ) -> ImportPlan:
     """The plan the confirm would write now (for the preview page and the command)."""
     manual = staging.choices.get("manual") if manual is None else manual
-    return build_plan(
+    plan = build_plan(
         staging.result, manual=manual, directory=_directory(staging, names, create_missing)
     )
+    if not plan.column_errors:
+        _check_existing(plan, staging, staging.choices.get("inspection"))
+    return plan
 
 
 @transaction.atomic
@@ -129,10 +206,13 @@ def excel_confirm(
     plan = build_plan(staging.result, manual=manual, directory=directory)
     if plan.column_errors:
         raise InputError(f"{name}: {plan.column_errors[0]}")
-    if plan.errors and not skip_bad_rows:
-        raise InputError(HAS_ERRORS.format(name=name, n=len(plan.bad_rows)))
-    if not plan.rows:
-        raise InputError(NOTHING_TO_IMPORT.format(name=name))
+    if inspection_id is None:
+        inspection_id = staging.choices.get("inspection")
+    if inspection_id is not None:
+        # Locked: two confirms into one inspection check its rows one after the other.
+        _existing_target(inspection_id, actor, lock=True)
+    existing = _check_existing(plan, staging, inspection_id)
+    _refuse(plan, name, existing, skip_bad_rows)
     inspection, created = _target(plan, name, actor, inspection_id)
     writer = LedgerWriter(inspection, actor, name, plan, directory)
     counts = writer.write()
@@ -163,19 +243,31 @@ def excel_confirm(
     )
 
 
+def _refuse(plan: ImportPlan, name: str, existing: Inspection | None, skip_bad_rows: bool) -> None:
+    """Raise the one sentence that says why nothing is written, if nothing may be."""
+    if plan.refusal:
+        raise AlreadyImported(plan.refusal, inspection_id=existing.pk if existing else None)
+    if existing is not None:
+        reason = ROW_THERE.format(inspection_id=existing.pk)
+        there = sum(1 for e in plan.errors if e.reason == reason)
+        if there and there == len(plan.errors) and (not plan.rows or not skip_bad_rows):
+            message = ALL_THERE if not plan.rows else ROWS_THERE
+            raise AlreadyImported(
+                message.format(name=name, n=there, inspection_id=existing.pk),
+                inspection_id=existing.pk,
+            )
+    if plan.errors and not skip_bad_rows:
+        raise InputError(HAS_ERRORS.format(name=name, n=len(plan.bad_rows)))
+    if not plan.rows:
+        raise InputError(NOTHING_TO_IMPORT.format(name=name))
+
+
 def _target(
     plan: ImportPlan, name: str, actor: User | None, inspection_id: int | None
 ) -> tuple[Inspection, bool]:
     """The inspection to import into: the one named, or a new one from 巡察信息."""
     if inspection_id is not None:
-        inspection = (
-            Inspection.objects.select_related("organisation").filter(pk=inspection_id).first()
-        )
-        if inspection is None:
-            raise InputError(NO_SUCH_INSPECTION.format(id=inspection_id))
-        if actor is not None:
-            require(actor, Action.IMPORT, inspection=inspection)
-        return inspection, False
+        return _existing_target(inspection_id, actor), False
     if not plan.info:
         raise InputError(NO_INSPECTION_INFO.format(name=name))
     if len(plan.info) > 1:

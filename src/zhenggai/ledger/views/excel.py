@@ -29,8 +29,10 @@ from zhenggai.core.errors import InputError
 from zhenggai.http import HtmxHttpRequest
 from zhenggai.ledger.excel_export import jobs
 from zhenggai.ledger.excel_export.export import export_ledger
+from zhenggai.ledger.excel_import import existing
+from zhenggai.ledger.excel_import.existing import importable_inspections
 from zhenggai.ledger.forms.excel import ConfirmForm, MappingForm, UploadForm
-from zhenggai.ledger.models import ImportStaging
+from zhenggai.ledger.models import ImportStaging, Inspection
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
 from zhenggai.ledger.services.excel_import import excel_confirm, excel_preview, excel_stage
 from zhenggai.ledger.services.staging import may_stage, staging_for, staging_save_choices
@@ -109,13 +111,21 @@ def import_excel(request: HtmxHttpRequest) -> HttpResponse:
     user = _user(request)
     if not may_stage(user):
         raise forbidden(Action.IMPORT)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    targets = list(
+        importable_inspections(user).values_list("pk", "title")[: existing.MAX_TARGETS]
+    )
+    form = UploadForm(request.POST or None, request.FILES or None, inspections=targets)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                staging = excel_stage(data=upload.read(), filename=upload.name, actor=user)
+                staging = excel_stage(
+                    data=upload.read(),
+                    filename=upload.name,
+                    actor=user,
+                    inspection_id=form.cleaned_data["inspection"],
+                )
             except InputError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -173,6 +183,7 @@ def _preview_context(
     plan = excel_preview(staging=staging, manual=manual, names=mapped)
     return {
         "staging": staging,
+        "target": _target_of(staging),
         "form": form,
         "plan": plan,
         "rows": plan.rows[:PREVIEW_ROWS],
@@ -182,6 +193,12 @@ def _preview_context(
             (staging.original_name, ""),
         ],
     }
+
+
+def _target_of(staging: ImportStaging) -> Inspection | None:
+    """The inspection chosen at the upload (its title for the page), None for a new one."""
+    pk = staging.choices.get("inspection")
+    return Inspection.objects.filter(pk=pk).first() if pk is not None else None
 
 
 @login_required
@@ -195,7 +212,8 @@ def import_excel_preview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         form = context["form"]
         if form.is_valid():
             staging_save_choices(
-                staging=staging, choices={"manual": form.manual(), "names": form.names()}
+                staging=staging,
+                choices={**staging.choices, "manual": form.manual(), "names": form.names()},
             )
             return HttpResponseRedirect(request.path)
         status = 400
