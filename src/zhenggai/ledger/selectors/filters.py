@@ -32,6 +32,7 @@ from zhenggai.core.signals import Signal
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.choices import MeasureState, Urgency
 from zhenggai.ledger.models import Assignment, Inspection, Measure, MeasureFinding, ProgressReport
+from zhenggai.ledger.selectors.pages import OPEN_LITERAL
 from zhenggai.ledger.selectors.scope import visible_measures
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -200,7 +201,10 @@ def signal_q(
     calendar: WorkdayCalendar,
 ) -> Q:
     """Measures whose signal today is one of `signals` (as `signals_view.measure_signals`)."""
-    open_dated = ~Q(state__in=_NO_SIGNAL_STATES) & Q(deadline__isnull=False)
+    # OPEN_LITERAL repeats what the first term implies, in the partial indexes' own words:
+    # SQLite then walks `ledger_measure_open_unit_dl` for "by unit" (its order) instead of
+    # collecting every overdue measure to sort them.
+    open_dated = ~Q(state__in=_NO_SIGNAL_STATES) & OPEN_LITERAL & Q(deadline__isnull=False)
     parts = Q(pk__in=[])
     if Signal.NONE.value in signals:
         parts |= Q(state__in=_NO_SIGNAL_STATES) | Q(deadline__isnull=True)
