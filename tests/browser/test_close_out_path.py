@@ -1,15 +1,23 @@
 """The close-out path end to end in Chromium on the shared demo: a unit files progress with a
 file, requests close-out; the office returns it with a reason; the unit asks again; the
-office approves; the leader approves the key finding — each through the measure page's
-forms, at 1280 px and (the measure page and a form) at 390 px, with no console errors.
+office approves; the leader approves the key finding; the three parties accept (三方验收),
+the inspector last, which closes the measure; the inspection's dashboard counts one more
+completed measure — each through the pages' forms, at 1280 px and (the measure page and a
+form) at 390 px, with no console errors.
 
-The demo inspection does not require three-party acceptance, so the inspector's step is
-covered by the Django client tests (tests/ledger/test_views_workflow.py), not here.
+The demo inspection does not require three-party acceptance and no page sets it (it is the
+inspection's setting from its import), and the unit's only liaison asked for the close-out,
+so may not accept for the unit: the test's set-up turns the setting on and gives the unit a
+second liaison, through the ORM in a `zhenggai shell` on the server's data folder, and
+turns the setting off again at the end.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.browser.conftest import DemoServer, log_in, screenshot, watch_console
@@ -40,6 +48,59 @@ def _target(server: DemoServer) -> tuple[int, str]:
     raise AssertionError("the demo has an open measure of a key finding led by a unit")
 
 
+def _shell(server: DemoServer, code: str) -> None:
+    """Run `code` in `zhenggai shell` against the demo server's database."""
+    env = {**os.environ, "ZHENGGAI_DATA_DIR": str(server.data_dir)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "zhenggai", "shell", "-c", code],
+        env=env, check=True, capture_output=True,
+    )
+
+
+def _acceptance_set_up(server: DemoServer, measure_id: int, *, on: bool, liaison: str) -> None:
+    """The measure's inspection requires three-party acceptance (or not, `on`), and its lead
+    unit has the second liaison `liaison`, with the demo's password."""
+    _shell(
+        server,
+        "from zhenggai.accounts.choices import Role\n"
+        "from zhenggai.accounts.models import RoleAssignment, User\n"
+        "from zhenggai.ledger.models import Measure\n"
+        f"m = Measure.objects.select_related('inspection', 'lead_unit').get(pk={measure_id})\n"
+        f"m.inspection.requires_three_party_acceptance = {on}\n"
+        "m.inspection.save(update_fields=['requires_three_party_acceptance'])\n"
+        f"u, _ = User.objects.get_or_create(username={liaison!r}, "
+        "defaults={'display_name': '第二联络员'})\n"
+        f"u.set_password({server.password!r})\n"
+        "u.save()\n"
+        "RoleAssignment.objects.get_or_create(user=u, role=Role.UNIT, organisation=m.lead_unit)\n",
+    )
+
+
+def _inspection_of(server: DemoServer, measure_id: int) -> int:
+    uri = f"file:{server.data_dir / 'zhenggai.sqlite3'}?mode=ro"
+    with sqlite3.connect(uri, uri=True) as db:
+        row = db.execute("SELECT inspection_id FROM ledger_measure WHERE id = ?", (measure_id,))
+        return int(row.fetchone()[0])
+
+
+def _done(page, server: DemoServer, inspection_id: int) -> int:  # type: ignore[no-untyped-def]
+    """The dashboard's headline number of completed measures (已完成)."""
+    page.goto(f"{server.url}/inspections/{inspection_id}/dashboard/")
+    card = page.get_by_test_id("cards").locator("[data-card=done]")
+    return int(card.get_attribute("data-count"))
+
+
+def _accept(page, url: str, party: str) -> None:  # type: ignore[no-untyped-def]
+    """Give the acceptance of `party` on the measure page."""
+    page.goto(url)
+    form = page.get_by_test_id("form-accept")
+    form.get_by_label("代表").select_option(label=party)
+    form.get_by_label("同意验收", exact=True).check()
+    form.get_by_label("验收意见").fill("现场核查，整改到位。")
+    _submit(page, "submit-accept", "验收意见已提交")
+
+
 def _submit(page, testid: str, message: str) -> None:  # type: ignore[no-untyped-def]
     """Submit the form (htmx posts it and follows the redirect); the page says `message`."""
     with page.expect_navigation():
@@ -60,6 +121,16 @@ def _as(browser, server: DemoServer, username: str, width: int = 1280):  # type:
 
 def test_the_close_out_path(browser, demo_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     measure_id, unit_name = _target(demo_server)
+    second = f"{unit_name}-2"
+    _acceptance_set_up(demo_server, measure_id, on=True, liaison=second)
+    try:
+        _the_path(browser, demo_server, tmp_path, measure_id, unit_name, second)
+    finally:
+        _acceptance_set_up(demo_server, measure_id, on=False, liaison=second)
+
+
+def _the_path(browser, demo_server, tmp_path, measure_id, unit_name, second):  # type: ignore[no-untyped-def]
+    inspection_id = _inspection_of(demo_server, measure_id)
     url = f"{demo_server.url}/measures/{measure_id}/"
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(PNG + b"browser")
@@ -93,6 +164,7 @@ def test_the_close_out_path(browser, demo_server, tmp_path: Path) -> None:  # ty
     context.close()
 
     context, page, office_problems = _as(browser, demo_server, "office")
+    done_before = _done(page, demo_server, inspection_id)
     page.goto(url)
     screenshot(page, "measure-office-review-1280")
     review = page.get_by_test_id("form-review")
@@ -134,8 +206,31 @@ def test_the_close_out_path(browser, demo_server, tmp_path: Path) -> None:  # ty
     leader = page.get_by_test_id("form-leader")
     leader.get_by_label("通过").check()
     _submit(page, "submit-leader", "领导审批通过")
+    # Approved, not closed: the three parties' acceptance comes next.
+    assert not page.locator("[data-state=closed]").count()
+    context.close()
+    problems += more
+
+    # 三方验收: the office, the unit (not the liaison who asked), the inspection group last.
+    for username, party in (("office", "整改办"), (second, "被巡察单位")):
+        context, page, more = _as(browser, demo_server, username)
+        _accept(page, url, party)
+        assert not page.locator("[data-state=closed]").count()
+        context.close()
+        problems += more
+    context, page, more = _as(browser, demo_server, "inspector")
+    page.goto(url)
+    screenshot(page, "measure-inspector-acceptance-1280")
+    _accept(page, url, "巡察组")
     assert page.locator("[data-state=closed]").first.is_visible()
+    assert "巡察组：同意验收" in page.content()
     screenshot(page, "measure-closed-1280")
+    context.close()
+    problems += more
+
+    context, page, more = _as(browser, demo_server, "office")
+    assert _done(page, demo_server, inspection_id) == done_before + 1
+    screenshot(page, "dashboard-after-close-out-1280")
     context.close()
     problems += more
 

@@ -22,9 +22,10 @@ from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import RoleAssignment
 from zhenggai.core.workdays import WorkdayCalendar
 from zhenggai.ledger.choices import MeasureState, Urgency
-from zhenggai.ledger.models import Measure
+from zhenggai.ledger.models import Inspection, Measure
 from zhenggai.ledger.selectors.filters import (
     STALLABLE_STATES,
+    STATE_RANKS,
     LedgerQuery,
     filtered_measures,
     ledger_filter_q,
@@ -227,3 +228,39 @@ def test_year_aspect_title_and_returns_select_their_rows():
     assert rows(returns=1) == {a, b} and rows(returns=2) == {a} and rows(returns=4) == set()
     # The year narrows the thresholds read for signals to its inspections, same rows.
     assert rows(year=2026, signal=("green", "yellow", "red", "none")) == {a}
+def test_one_shared_threshold_lists_no_inspection_ids_and_keeps_the_rows(ledger):
+    """Inspections that share their thresholds (the usual case) are not listed one by one
+    in the SQL (a province office's 2,500 ids made the database test every row against the
+    list); the rows stay those of the row-by-row rule."""
+    inspection, other, _unit, _rows = ledger
+    Inspection.objects.update(yellow_working_days=5, stalled_working_days=3)
+    calendar = _calendar()
+    measures = list(Measure.objects.select_related("inspection"))
+    expected = measure_signals(measures, today=TODAY, calendar=calendar)
+    for query in (LedgerQuery(signal=("yellow", "green")), LedgerQuery(stalled=True)):
+        q = ledger_filter_q(query, today=TODAY, calendar=calendar)
+        where = str(Measure.objects.filter(q).query).split("WHERE", 1)[1]
+        assert "inspection_id" not in where, where
+    q = ledger_filter_q(LedgerQuery(signal=("yellow",)), today=TODAY, calendar=calendar)
+    got = set(Measure.objects.filter(q).values_list("pk", flat=True))
+    assert got == {pk for pk, r in expected.items() if r.signal.value == "yellow"} != set()
+    # Two thresholds again: each one's inspections by subquery, not by a list of ids.
+    Inspection.objects.filter(pk=other.pk).update(yellow_working_days=15)
+    q = ledger_filter_q(LedgerQuery(signal=("yellow",)), today=TODAY, calendar=calendar)
+    sql = str(Measure.objects.filter(q).query)
+    assert f"IN ({inspection.pk}" not in sql and "SELECT" in sql.split("WHERE", 1)[1]
+
+
+def test_the_state_filter_also_names_the_rank_that_its_index_seeks(ledger):
+    """`state_rank` is generated from `state`: filtering on both lists the same rows, and
+    the (state_rank, deadline, id) index can seek to the chosen states."""
+    query = LedgerQuery(state=(MeasureState.PLANNED.value, MeasureState.RETURNED.value))
+    q = ledger_filter_q(query, today=TODAY, calendar=_calendar())
+    chosen = Measure.objects.filter(q)
+    assert (
+        set(chosen.values_list("pk", flat=True))
+        == set(Measure.objects.filter(state__in=query.state).values_list("pk", flat=True))
+        != set()
+    )
+    assert '"state_rank" IN' in str(chosen.query)
+    assert {m.state_rank for m in chosen} == {STATE_RANKS[s] for s in query.state}

@@ -25,6 +25,7 @@ from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import RoleAssignment, User
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import Measure
+from zhenggai.ledger.selectors import ledger_list
 from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
 from zhenggai.ledger.selectors.ledger_list import (
     NOT_VISIBLE,
@@ -295,3 +296,41 @@ def test_a_unit_is_offered_its_own_unit_and_leaders_of_its_measures(ledger: dict
     choices = ledger_choices(user=user, query=LedgerQuery())
     assert [pk for pk, _n in choices.units] == [unit.pk]
     assert [pk for pk, _n in choices.leaders] == [leader.pk]
+
+
+def test_the_count_stops_at_its_cap_and_says_so(
+    ledger: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond COUNT_CAP rows the count is the cap, flagged (a province office's exact count
+    cost more than its page); below it, the exact number."""
+    office = ledger["office"]
+    total = filtered_measures(office, LedgerQuery()).count()
+    monkeypatch.setattr(ledger_list, "COUNT_CAP", total - 1)
+    capped = ledger_listing(user=office, query=LedgerQuery(), order=LedgerOrder(), page_size=5)
+    assert (capped.count, capped.count_capped) == (total - 1, True)
+    monkeypatch.setattr(ledger_list, "COUNT_CAP", total)
+    exact = ledger_listing(user=office, query=LedgerQuery(), order=LedgerOrder(), page_size=5)
+    assert (exact.count, exact.count_capped) == (total, False)
+    assert [r.measure.pk for r in capped.rows] == [r.measure.pk for r in exact.rows]
+
+
+def test_both_shapes_of_a_units_scope_read_the_same_measures(ledger: dict[str, Any]) -> None:
+    """A unit's scope is an OR (its organisation's inspections, what it leads, what it is
+    assigned); for counts each term has its own index, for a page the inspections stay a
+    join — the same rows either way."""
+    unit = ledger["units"][1]
+    user = grant(Role.UNIT, unit)
+    other = Measure.objects.exclude(lead_unit=unit).first()
+    assert other is not None
+    AssignmentFactory(measure=other, unit=unit)
+    own = InspectionFactory(organisation=unit)
+    MeasureFactory(inspection=own, lead_unit=OrganisationFactory())
+    counted = set(filtered_measures(user, LedgerQuery()).values_list("pk", flat=True))
+    paged = set(filtered_measures(user, LedgerQuery(), ordered=True).values_list("pk", flat=True))
+    expected = (
+        set(Measure.objects.filter(lead_unit=unit).values_list("pk", flat=True))
+        | {other.pk}
+        | set(Measure.objects.filter(inspection=own).values_list("pk", flat=True))
+    )
+    assert counted == paged == expected
+    assert len(expected) > 2

@@ -319,3 +319,17 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(w: World, role: str, 
     small = _queries(client, url)
     _grow(w, 45)
     assert _queries(client, url) == small
+
+
+def test_beyond_the_count_cap_the_page_says_more_than(
+    w: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zhenggai.ledger.selectors import ledger_list
+
+    client = client_of(w.users["office"])
+    total = filtered_measures(w.users["office"], LedgerQuery()).count()
+    assert total > 1
+    assert f"共 {total} 条整改措施" in html(client.get("/ledger/"))
+    monkeypatch.setattr(ledger_list, "COUNT_CAP", total - 1)
+    page = html(client.get("/ledger/"))
+    assert f"超过 {total - 1} 条整改措施" in page and f"共 {total - 1} 条" not in page

@@ -16,7 +16,6 @@ thresholds of the inspections in question.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -40,6 +39,7 @@ from zhenggai.ledger.models import (
     MeasureFinding,
     ProgressReport,
 )
+from zhenggai.ledger.selectors.pages import OPEN_LITERAL
 from zhenggai.ledger.selectors.scope import visible_measures
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -47,6 +47,8 @@ from zhenggai.workdays.selectors import workday_calendar
 _NO_SIGNAL_STATES = (MeasureState.CLOSED.value, MeasureState.WATCHING.value)
 #: States in which a measure is expected to report progress (整改中的措施).
 STALLABLE_STATES = (MeasureState.IN_PROGRESS.value, MeasureState.RETURNED.value)
+#: Each state's `Measure.state_rank` (its place in `MeasureState`, as `STATE_RANK` says).
+STATE_RANKS = {state: rank for rank, state in enumerate(MeasureState.values)}
 #: How far a bound is searched (a threshold is a few dozen working days at most).
 _MAX_SCAN_DAYS = 800
 
@@ -197,17 +199,26 @@ def _first_date_of_window(today: dt.date, n: int, calendar: WorkdayCalendar) -> 
     return c
 
 
-def _thresholds(query: LedgerQuery, attr: str) -> dict[int, list[int]]:
-    """{threshold: [inspection ids]} for the inspections `query` may touch (one query)."""
-    inspections = Inspection.objects.all()
+def _thresholds(query: LedgerQuery, attr: str) -> dict[int, Q]:
+    """{threshold: condition on Measure for the inspections that have it}, for the
+    inspections `query` may touch (one query, of the distinct values only).
+
+    When they all share one threshold — the usual case, the default of 10 working days —
+    the condition is empty: listing every inspection's id in the SQL (2,500 of them for a
+    province office) made the database test each row against the list. Otherwise each
+    threshold's inspections are a subquery."""
+    inspections = Inspection.objects.order_by()
     if query.inspection is not None:
         inspections = inspections.filter(pk=query.inspection)
     if query.year is not None:
         inspections = inspections.filter(feedback_date__year=query.year)
-    out: dict[int, list[int]] = defaultdict(list)
-    for pk, n in inspections.values_list("pk", attr):
-        out[n].append(pk)
-    return out
+    values = sorted(inspections.values_list(attr, flat=True).distinct())
+    if len(values) == 1:
+        return {values[0]: Q()}
+    return {
+        n: Q(inspection_id__in=Inspection.objects.filter(**{attr: n}).values("pk"))
+        for n in values
+    }
 
 
 def signal_q(
@@ -218,16 +229,19 @@ def signal_q(
     calendar: WorkdayCalendar,
 ) -> Q:
     """Measures whose signal today is one of `signals` (as `signals_view.measure_signals`)."""
-    open_dated = ~Q(state__in=_NO_SIGNAL_STATES) & Q(deadline__isnull=False)
+    # OPEN_LITERAL repeats what the first term implies, in the partial indexes' own words:
+    # SQLite then walks `ledger_measure_open_unit_dl` for "by unit" (its order) instead of
+    # collecting every overdue measure to sort them.
+    open_dated = ~Q(state__in=_NO_SIGNAL_STATES) & OPEN_LITERAL & Q(deadline__isnull=False)
     parts = Q(pk__in=[])
     if Signal.NONE.value in signals:
         parts |= Q(state__in=_NO_SIGNAL_STATES) | Q(deadline__isnull=True)
     if Signal.RED.value in signals:
         parts |= open_dated & Q(deadline__lt=today)
     if Signal.YELLOW.value in signals or Signal.GREEN.value in signals:
-        for n, ids in _thresholds(query, "yellow_working_days").items():
+        for n, inspections in _thresholds(query, "yellow_working_days").items():
             bound = _last_date_within(today, n, calendar)
-            base = open_dated & Q(inspection_id__in=ids)
+            base = open_dated & inspections
             if Signal.YELLOW.value in signals:
                 parts |= base & Q(deadline__gte=today, deadline__lte=bound)
             if Signal.GREEN.value in signals:
@@ -239,12 +253,12 @@ def stalled_q(query: LedgerQuery, *, today: dt.date, calendar: WorkdayCalendar) 
     """Measures in progress with no progress report for the inspection's
     `stalled_working_days` (started before the window, nothing reported inside it)."""
     parts = Q(pk__in=[])
-    for n, ids in _thresholds(query, "stalled_working_days").items():
+    for n, inspections in _thresholds(query, "stalled_working_days").items():
         start = _first_date_of_window(today, n, calendar)
         since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
         recent = ProgressReport.objects.filter(measure_id=OuterRef("pk"), reported_at__gte=since)
-        parts |= Q(
-            ~Exists(recent), inspection_id__in=ids, state__in=STALLABLE_STATES, created_at__lt=since
+        parts |= inspections & Q(
+            ~Exists(recent), state__in=STALLABLE_STATES, created_at__lt=since
         )
     return parts
 
@@ -305,7 +319,11 @@ def ledger_filter_q(
     if query.person is not None:
         q &= Q(responsible_person_id=query.person)
     if query.state:
-        q &= Q(state__in=query.state)
+        # The same rows said twice: `state_rank` is generated from `state`, and with it the
+        # (state_rank, deadline, id) index seeks to the chosen states instead of walking
+        # past every closed measure (a unit's "open, by state ↓" page: 856 ms → 1.5 ms).
+        ranks = sorted(STATE_RANKS[s] for s in query.state)
+        q &= Q(state__in=query.state, state_rank__in=ranks)
     if query.urgency:
         q &= Q(urgency=query.urgency)
     if query.due_from is not None:
@@ -328,7 +346,12 @@ def filtered_measures(
     *,
     today: dt.date | None = None,
     calendar: WorkdayCalendar | None = None,
+    ordered: bool = False,
 ) -> QuerySet[Measure]:
     """The measures `user` may read that match `query` (unordered): the one list every
-    count, card and export of the ledger goes through."""
-    return visible_measures(user).filter(ledger_filter_q(query, today=today, calendar=calendar))
+    count, card and export of the ledger goes through. `ordered=True` for one page in a
+    sort order: the same rows, the scope in the shape that lets a sort index serve
+    (`scope.measure_scope`)."""
+    return visible_measures(user, ordered=ordered).filter(
+        ledger_filter_q(query, today=today, calendar=calendar)
+    )

@@ -44,6 +44,7 @@ def measure_scope(
     *,
     inspection: Inspection | None = None,
     unit: Organisation | None = None,
+    ordered: bool = False,
 ) -> Q | None:
     """A condition on Measure for what `user` may read; None when nothing needs filtering:
     the user reads the whole of `inspection`, or all of `unit`'s measures, which the caller
@@ -51,13 +52,30 @@ def measure_scope(
 
     Two queries at most: the role assignments, and whether the user's units have any
     assignment at all (while none has, the condition stays on the indexed lead unit).
+
+    Two shapes of the same condition. By default, for counts and lists that visit every
+    row, a unit's OR has an index per term: the inspections read whole become a subquery
+    on the inspection table (`inspection.organisation = U OR lead_unit = U` across the join
+    made SQLite scan every measure: the busiest unit's ledger count at scale 0.1 went from
+    42 ms to 7–13 ms). `ordered=True`, for one page in a sort order, keeps the condition
+    on the join: the database then walks the sort's index and stops after a page, where
+    the indexed OR collects and sorts all of the unit's rows (35,000 for the busiest).
     """
     scope = view_scope(user)
     if inspection is not None and sees_whole(scope, inspection):
         return None
     if unit is not None and covers_unit(scope, unit, inspection):
         return None
-    q = scope.whole_q(organisation="inspection__organisation", inspection="inspection")
+    if ordered or not scope.units:
+        # Whole inspections alone are one condition through the join, in both shapes: as
+        # an IN list of every readable inspection SQLite fetched and sorted all of an
+        # office's 250,000 measures for one page.
+        q = scope.whole_q(organisation="inspection__organisation", inspection="inspection")
+    else:
+        readable = Inspection.objects.filter(
+            scope.whole_q(organisation="organisation", inspection="pk")
+        )
+        q = Q(inspection_id__in=readable.values("pk")) if scope.whole else Q(pk__in=[])
     if scope.units:
         q |= scope.unit_q(unit="lead_unit", inspection="inspection")
         assigned = Assignment.objects.filter(
@@ -68,9 +86,9 @@ def measure_scope(
     return q
 
 
-def visible_measures(user: User | AnonymousUser) -> QuerySet[Measure]:
-    """Every measure `user` may read (unordered)."""
-    scope = measure_scope(user)
+def visible_measures(user: User | AnonymousUser, *, ordered: bool = False) -> QuerySet[Measure]:
+    """Every measure `user` may read (unordered; `ordered`: see `measure_scope`)."""
+    scope = measure_scope(user, ordered=ordered)
     return Measure.objects.filter(scope) if scope is not None else Measure.objects.all()
 
 
