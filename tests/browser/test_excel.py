@@ -100,7 +100,8 @@ def test_the_administrator_imports_a_sheet_skipping_its_bad_row(
     committee = load_workbook(path)["巡察信息"]["C2"].value
     assert committee
 
-    page.get_by_test_id("nav-import").click()
+    page.get_by_test_id("nav-import").click()  # the landing: a document or an Excel ledger
+    page.get_by_test_id("import-excel").click()
     page.wait_for_load_state()
     screenshot(page, "excel-import-upload-desktop")
     page.set_input_files(

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
@@ -58,6 +59,9 @@ def test_the_task_is_queued_run_by_the_worker_and_reports_its_progress(settings,
     states: list[dict[str, Any]] = []
     saved = jobs.write_state
     monkeypatch.setattr(jobs, "write_state", lambda t, s: (states.append(s), saved(t, s)))
+    # The worker drops connections it believes stale; inside the test's transaction that
+    # would close the test's own connection on PostgreSQL.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
 
     running = [(s["done"], s["total"]) for s in states if s["state"] == "running"]
