@@ -23,7 +23,7 @@ from math import isqrt
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, FilteredRelation, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, Max, Min, OuterRef, Q, QuerySet
 
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import ViewScope, view_scope
@@ -150,12 +150,13 @@ class _Plan:
 
 def _plan(kind: str, grams: list[str], start: int) -> _Plan:
     """Walking n rows in some order finds about n·p/N matches (p the smallest posting list,
-    N the objects of the kind, as the highest id tells); reading the postings costs about p.
-    So a step that needs k matches walks when k·N/p < p, that is when p² > k·N. The
-    posting lists are counted only as far as the decision needs (one capped index range
+    N the objects of the kind, as the span of their ids tells); reading the postings costs
+    about p. So a step that needs k matches walks when k·N/p < p, that is when p² > k·N.
+    The posting lists are counted only as far as the decision needs (one capped index range
     each), so reading them costs at most √(k·N) entries."""
     model, _ = MODELS[kind]
-    top = model.objects.aggregate(top=Max("pk"))["top"] or 0
+    ids = model.objects.aggregate(top=Max("pk"), bottom=Min("pk"))
+    top = ids["top"] - ids["bottom"] + 1 if ids["top"] is not None else 0
     need = max(COUNT_CAP, start + PAGE_SIZE + 1)
     enough = isqrt(need * top) + 1
     smallest = min(
