@@ -10,16 +10,17 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
 from tests.factories import OrganisationFactory, UserFactory
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import RoleAssignment, User
-from zhenggai.core.bigrams import matches
+from zhenggai.core.bigrams import matches, query_grams
 from zhenggai.core.parser import parse_bytes, parse_text
 from zhenggai.core.synthetic import generate
 from zhenggai.ledger.models import Finding, Inspection, Measure, Problem, SearchGram
 from zhenggai.ledger.selectors import search as search_module
-from zhenggai.ledger.selectors.search import TOO_SHORT, search
+from zhenggai.ledger.selectors.search import COUNT_CAP, TOO_SHORT, search
 from zhenggai.ledger.services.corrections import correction_token, finding_update, problem_update
 from zhenggai.ledger.services.importing import document_import
 from zhenggai.ledger.services.plan.measures import measure_update
@@ -229,3 +230,90 @@ def test_hits_are_highlighted_and_placed(ledger: list[Inspection]) -> None:
     measure = hit.obj
     if measure.marker:
         assert not "".join(p for p, _ in hit.pieces).startswith(measure.marker)
+
+
+def _icontains(query: str, kind: str, inspections: list[Inspection]) -> list[int]:
+    """The reference as the database says it (`icontains`, no index), every match in
+    ledger order."""
+    rows: QuerySet[Any] = {
+        "m": Measure.objects.filter(Q(content__icontains=query) | Q(target__icontains=query)),
+        "f": Finding.objects.filter(text__icontains=query),
+        "p": Problem.objects.filter(title__icontains=query),
+    }[kind].filter(inspection__in=inspections)
+    return list(search_module._ordered(kind, rows).values_list("pk", flat=True))
+
+
+def test_a_search_for_zhenggai_is_the_icontains_reference_in_all_three_kinds(
+    ledger: list[Inspection],
+) -> None:
+    """整改 (the issue's check): the same rows, in the same order, page after page, and the
+    same counts (capped) as the database's own substring match, on SQLite and PostgreSQL."""
+    user = _admin_of(ledger)
+    results = search(user, "整改")
+    found = 0
+    for kind in ("m", "f", "p"):
+        expected = _icontains("整改", kind, ledger)
+        assert _all(user, "整改", kind) == expected, kind
+        assert results.counts[kind] == min(len(expected), COUNT_CAP)
+        assert (kind in results.capped) == (len(expected) > COUNT_CAP)
+        found += len(expected)
+    assert found >= 10
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["postings", "walk"])
+def test_both_shapes_give_the_reference(ledger: list[Inspection], monkeypatch: Any, walk: bool) -> None:
+    """Whichever shape `_plan` picks, from the postings or walking the ledger with a probe
+    per row, the rows, their order and the counts are the reference's — for a reader of
+    everything and for a unit that reads a few measures."""
+    monkeypatch.setattr(
+        search_module, "_plan", lambda kind, grams, start: search_module._Plan(walk, walk)
+    )
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 7)
+    seed = ledger[0]
+    unit = OrganisationFactory(parent=seed.organisation)
+    mine = list(seed.measures.order_by("pk")[::3])
+    Measure.objects.filter(pk__in=[m.pk for m in mine]).update(lead_unit=unit)
+    unit_user = UserFactory()
+    RoleAssignment.objects.create(user=unit_user, role=Role.UNIT, organisation=unit)
+    admin = _admin_of(ledger)
+    for query in ["整改", "制度", "问题", *_words(ledger, 4)]:
+        query = " ".join(query.split())
+        if len(query) < 2:
+            continue
+        for kind in ("m", "f", "p"):
+            expected = _icontains(query, kind, ledger)
+            assert _all(admin, query, kind) == expected, (query, kind)
+            assert search(admin, query).counts[kind] == min(len(expected), COUNT_CAP)
+        theirs = _icontains(query, "m", ledger)
+        assert _all(unit_user, query, "m") == [pk for pk in theirs if pk in {m.pk for m in mine}]
+
+
+def test_counts_stop_at_the_cap_and_pages_do_not(ledger: list[Inspection], monkeypatch: Any) -> None:
+    monkeypatch.setattr(search_module, "COUNT_CAP", 5)
+    user = _admin_of(ledger)
+    results = search(user, "问题")
+    sizes = {kind: len(_reference("问题", kind, ledger)) for kind in ("m", "f", "p")}
+    assert any(n > 5 for n in sizes.values())
+    for kind, n in sizes.items():
+        assert results.counts[kind] == min(n, 5)
+        assert (kind in results.capped) == (n > 5)
+    shown = results.kind
+    assert results.count_capped == (sizes[shown] > 5) and results.count == min(sizes[shown], 5)
+    assert len(_all(user, "问题", shown)) == sizes[shown]
+
+
+def test_the_plan_walks_for_common_words_and_reads_postings_for_rare_ones(
+    ledger: list[Inspection], monkeypatch: Any
+) -> None:
+    """A word in many rows walks the ledger (the page is near); one in none or few reads
+    its postings (walking would visit every row for nothing)."""
+    Measure.objects.update(target="完成鹦鹉螺验收")  # in every measure
+    search_index_rebuild()
+    common = search_module._plan("m", query_grams("鹦鹉螺"), 0)
+    absent = search_module._plan("m", query_grams("鹦鹉螺号"), 0)
+    assert common.head_walk and not absent.head_walk and not absent.count_walk
+    # The count walks only when the matches are dense enough to meet the cap early.
+    assert not common.count_walk
+    monkeypatch.setattr(search_module, "COUNT_CAP", 1)
+    assert search_module._plan("m", query_grams("鹦鹉螺"), 0).count_walk
+    assert not search_module._plan("m", query_grams("鹦鹉螺号"), 0).count_walk

@@ -12,6 +12,7 @@ from tests.factories import FindingFactory, InspectionFactory, MeasureFactory, U
 from zhenggai.accounts.choices import Role
 from zhenggai.accounts.models import RoleAssignment, User
 from zhenggai.ledger.models import Inspection
+from zhenggai.ledger.selectors import search as search_module
 from zhenggai.ledger.selectors.search import TOO_SHORT
 from zhenggai.ledger.services.search_index import search_index_rebuild
 
@@ -53,6 +54,18 @@ def test_hits_are_listed_highlighted_and_linked() -> None:
     assert ">开展<mark" in page  # the marker 一是 is shown apart, not as the text's start
     findings = client.get("/search/", {"q": "扶贫", "kind": "f"}).content.decode()
     assert "精准<mark" in findings and findings.count('data-kind="f"') == 3
+
+
+def test_a_capped_count_says_more_than(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "COUNT_CAP", 2)
+    _, client = _ledger(3)
+    page = client.get("/search/", {"q": "扶贫"}).content.decode()
+    assert 'data-testid="count-m" title="超过 2 条">2+<' in page
+    assert 'data-testid="count-capped"' in page and "超过 2 条，输入更多的字" in page
+    assert page.count('data-testid="hit"') == 3  # the list is not capped
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    page = client.get("/search/", {"q": "扶贫"}).content.decode()
+    assert 'data-testid="count-m">3<' in page and 'data-testid="count-capped"' not in page
 
 
 def test_htmx_swaps_only_the_results() -> None:

@@ -6,15 +6,24 @@ those of the reference `core.bigrams.matches` on SQLite and PostgreSQL alike. Re
 the ledger's order (newest inspection first, then the tree's order) and are read from the
 top, a page at a time: their order is the tree's, which no index serves, so the page is cut
 by offset, bounded by `MAX_START`.
+
+The cost follows the matches, and a common word (整改) stands in half the ledger, so no step
+visits every match: counts stop at `COUNT_CAP` ("超过 500 条"), and each step picks one of two
+shapes by the posting lists' sizes (read capped, `_plan`). A rare word is read from its
+postings (`pk IN` their intersection: the database collects the few ids, then sorts them); a
+common word walks the ledger's own order and asks the index of each row whether it holds
+every gram (`EXISTS` on the unique (kind, gram, object_id) index), stopping at the page or
+the cap — with dense matches that is a few rows, where the postings are thousands.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from math import isqrt
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, Max, Min, OuterRef, Q, QuerySet
 
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import ViewScope, view_scope
@@ -26,6 +35,9 @@ from zhenggai.ledger.selectors.scope import measure_scope
 PAGE_SIZE = 20
 #: Beyond this many results a search asks for more words instead of more pages.
 MAX_START = 2000
+#: Counts stop here: beyond it the number helps nobody find a row (the page says "超过"),
+#: and an exact count of a common word visits all its thousands of matches.
+COUNT_CAP = 500
 
 TOO_SHORT = "请至少输入两个字"
 KINDS = (SearchKind.MEASURE, SearchKind.FINDING, SearchKind.PROBLEM)
@@ -46,7 +58,10 @@ class SearchResults:
     query: str
     kind: str
     error: str | None = None
+    #: Matches of each kind, at most COUNT_CAP (see `capped`).
     counts: dict[str, int] = field(default_factory=dict)
+    #: The kinds with more than COUNT_CAP matches: their count is the cap, not the number.
+    capped: frozenset[str] = frozenset()
     hits: list[Hit] = field(default_factory=list)
     start: int = 0
     next_start: int | None = None
@@ -54,6 +69,16 @@ class SearchResults:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def count(self) -> int:
+        """The shown kind's count (the cap when `count_capped`)."""
+        return self.counts.get(self.kind, 0)
+
+    @property
+    def count_capped(self) -> bool:
+        """The shown kind has more matches than its count says."""
+        return self.kind in self.capped
 
 
 def _candidates(kind: str, grams: list[str]) -> QuerySet[Any]:
@@ -78,13 +103,6 @@ def _confirm(query: str, *fields: str) -> Q:
     return q
 
 
-def _measures(query: str, grams: list[str], scope: Q | None) -> QuerySet[Measure]:
-    rows = Measure.objects.filter(
-        _confirm(query, "content", "target"), pk__in=_candidates(SearchKind.MEASURE, grams)
-    )
-    return rows.filter(scope) if scope is not None else rows
-
-
 def _tree_scope(scope: ViewScope, measures: Q | None, *, problems: bool) -> Q:
     """Findings (or problems) the user may read: those of inspections read whole, and
     those above a measure the user reads (`measures`, the user's condition on Measure)."""
@@ -97,15 +115,58 @@ def _tree_scope(scope: ViewScope, measures: Q | None, *, problems: bool) -> Q:
     return q
 
 
-def _findings(query: str, grams: list[str], scope: Q) -> QuerySet[Finding]:
-    return Finding.objects.filter(
-        scope, _confirm(query, "text"), pk__in=_candidates(SearchKind.FINDING, grams)
+MODELS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    SearchKind.MEASURE: (Measure, ("content", "target")),
+    SearchKind.FINDING: (Finding, ("text",)),
+    SearchKind.PROBLEM: (Problem, ("title",)),
+}
+
+
+def _rows(kind: str, query: str, grams: list[str], scope: Q | None, *, walk: bool) -> QuerySet[Any]:
+    """The user's matches of `kind`, in one of two shapes with the same rows: from the
+    postings (`walk=False`), or with an EXISTS probe of the index per row, for a caller that
+    walks the rows in an order of its own and stops early (`walk=True`)."""
+    model, fields = MODELS[kind]
+    if walk:
+        index = [
+            Exists(SearchGram.objects.filter(kind=kind, gram=gram, object_id=OuterRef("pk")))
+            for gram in grams
+        ]
+        rows = model.objects.filter(*index, _confirm(query, *fields))
+    else:
+        rows = model.objects.filter(_confirm(query, *fields), pk__in=_candidates(kind, grams))
+    return rows.filter(scope) if scope is not None else rows
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which shape each step of one kind takes (see the module's docstring)."""
+
+    #: Count by walking the rows (stopping at the cap) rather than from the postings.
+    count_walk: bool
+    #: Find the page's inspections by walking the ledger's order.
+    head_walk: bool
+
+
+def _plan(kind: str, grams: list[str], start: int) -> _Plan:
+    """Walking n rows in some order finds about n·p/N matches (p the smallest posting list,
+    N the objects of the kind, as the span of their ids tells); reading the postings costs
+    about p. So a step that needs k matches walks when k·N/p < p, that is when p² > k·N.
+    The posting lists are counted only as far as the decision needs (one capped index range
+    each), so reading them costs at most √(k·N) entries."""
+    model, _ = MODELS[kind]
+    ids = model.objects.aggregate(top=Max("pk"), bottom=Min("pk"))
+    top = ids["top"] - ids["bottom"] + 1 if ids["top"] is not None else 0
+    need = max(COUNT_CAP, start + PAGE_SIZE + 1)
+    enough = isqrt(need * top) + 1
+    smallest = min(
+        SearchGram.objects.filter(kind=kind, gram=gram).values("pk")[:enough].count()
+        for gram in grams
     )
-
-
-def _problems(query: str, grams: list[str], scope: Q) -> QuerySet[Problem]:
-    return Problem.objects.filter(
-        scope, _confirm(query, "title"), pk__in=_candidates(SearchKind.PROBLEM, grams)
+    squared = smallest * smallest
+    return _Plan(
+        count_walk=squared > COUNT_CAP * top,
+        head_walk=squared > (start + PAGE_SIZE + 1) * top,
     )
 
 
@@ -171,16 +232,25 @@ def search(
     # The user's scope, read once (two queries) for the three kinds.
     measures = measure_scope(user)
     scope = view_scope(user)
-    sets: dict[str, QuerySet[Any]] = {
-        SearchKind.MEASURE: _measures(query, grams, measures),
-        SearchKind.FINDING: _findings(query, grams, _tree_scope(scope, measures, problems=False)),
-        SearchKind.PROBLEM: _problems(query, grams, _tree_scope(scope, measures, problems=True)),
+    scopes: dict[str, Q | None] = {
+        SearchKind.MEASURE: measures,
+        SearchKind.FINDING: _tree_scope(scope, measures, problems=False),
+        SearchKind.PROBLEM: _tree_scope(scope, measures, problems=True),
     }
-    counts = {k: rows.count() for k, rows in sets.items()}
+    start = max(0, min(start, MAX_START))
+    plans: dict[str, _Plan] = {k: _plan(k, grams, start) for k in KINDS}
+    counts: dict[str, int] = {
+        k: _rows(k, query, grams, scopes[k], walk=plans[k].count_walk)
+        .values("pk")[: COUNT_CAP + 1]
+        .count()
+        for k in KINDS
+    }
+    capped = frozenset(k for k, n in counts.items() if n > COUNT_CAP)
+    counts = {k: min(n, COUNT_CAP) for k, n in counts.items()}
     if kind not in counts:
         kind = next((k for k in KINDS if counts[k]), SearchKind.MEASURE)
-    start = max(0, min(start, MAX_START))
-    page = _page(kind, sets[kind], start)
+    head = _rows(kind, query, grams, scopes[kind], walk=plans[kind].head_walk)
+    page = _page(kind, head, _rows(kind, query, grams, scopes[kind], walk=True), start)
     more = len(page) > PAGE_SIZE and start + PAGE_SIZE <= MAX_START
     if kind == SearchKind.MEASURE:
         # The primary link's finding for the measure's place in the tree: one query.
@@ -190,27 +260,28 @@ def search(
         for o in page[:PAGE_SIZE]
     ]
     return SearchResults(
-        query=query, kind=kind, counts=counts, hits=hits,
+        query=query, kind=kind, counts=counts, capped=capped, hits=hits,
         start=start, next_start=start + PAGE_SIZE if more else None,
     )
 
 
-def _page(kind: str, rows: QuerySet[Any], start: int) -> list[Any]:
+def _page(kind: str, head: QuerySet[Any], rows: QuerySet[Any], start: int) -> list[Any]:
     """Rows start … start + PAGE_SIZE (one more, to tell whether a next page exists) in
     ledger order. Sorting every match by the tree's order costs joins for each of them (a
     common word matches thousands); the newest inspection comes first, so the page is found
-    by sorting the matches' inspection ids alone, and only the inspections on the page are
-    sorted by the tree."""
-    head = list(
-        rows.order_by("-inspection_id").values_list("inspection_id", flat=True)[
+    from the matches' inspection ids alone (`head`, in the shape `_plan` chose), and only
+    the inspections on the page are sorted by the tree — their rows found through the
+    inspection's index and probed (`rows`, the walking shape), never through the postings."""
+    ids = list(
+        head.order_by("-inspection_id").values_list("inspection_id", flat=True)[
             : start + PAGE_SIZE + 1
         ]
     )
-    if len(head) <= start:
+    if len(ids) <= start:
         return []
-    first = head[start]
-    skip = start - head.index(first)
-    on_page = rows.filter(inspection_id__in=set(head[start:]))
+    first = ids[start]
+    skip = start - ids.index(first)
+    on_page = rows.filter(inspection_id__in=set(ids[start:]))
     return list(_ordered(kind, on_page)[skip : skip + PAGE_SIZE + 1])
 
 

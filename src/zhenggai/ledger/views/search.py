@@ -60,7 +60,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         for hit in results.hits
     ]
     tabs = [
-        (kind, label, results.counts.get(kind, 0))
+        (kind, label, results.counts.get(kind, 0), kind in results.capped)
         for kind, label in (("m", _("整改措施")), ("f", _("具体问题")), ("p", _("问题")))
     ]
     partial = request.htmx and request.htmx.target == "search-results"
