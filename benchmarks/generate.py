@@ -395,18 +395,23 @@ class Ledger:
             measures += finding_measures
         for finding in findings:
             self.loader.add(finding)
-        for m in measures:
-            self.loader.add(m)
         # Common measures: about 1 in 20 also serves a second finding of the inspection.
         for m in measures:
             if len(findings) > 1 and rng.random() < 0.05:
                 other = rng.choice(findings)
                 if other.pk != m._primary_finding_id:
                     self.link(m, other, primary=False)
+        # Reports before the measures are queued: each measure carries its last report's
+        # time (`last_reported_at`), as the progress service keeps it. Same random draws
+        # in the same order as before, so a seed still gives the same ledger.
+        reports = self.reports(measures, n_reports)
+        for m in measures:
+            self.loader.add(m)
         for link in self.links:
             self.loader.add(link)
         self.links.clear()
-        self.reports(measures, n_reports)
+        for report in reports:
+            self.loader.add(report)
 
     def link(self, measure: Any, finding: Any, *, primary: bool) -> None:
         from zhenggai.ledger.models import MeasureFinding
@@ -489,8 +494,9 @@ class Ledger:
                              else FindingState.CLOSED)
             finding.closed_at = max(m.closed_at for m in measures)
 
-    def reports(self, measures: list[Any], total: int) -> None:
-        """Spread `total` progress reports over the measures, more on the advanced ones."""
+    def reports(self, measures: list[Any], total: int) -> list[Any]:
+        """Spread `total` progress reports over the measures, more on the advanced ones;
+        each measure's `last_reported_at` is set to its latest."""
         from zhenggai.ledger.choices import MeasureState
         from zhenggai.ledger.models import ProgressReport
 
@@ -499,6 +505,7 @@ class Ledger:
                   MeasureState.CLOSE_REQUESTED: 1.2, MeasureState.RETURNED: 1.2,
                   MeasureState.CLOSED: 1.1, MeasureState.WATCHING: 1.4}
         counts = split(total, [weight[m.state] * rng.uniform(0.5, 1.5) for m in measures])
+        out: list[Any] = []
         for m, k in zip(measures, counts, strict=True):
             if k == 0:
                 continue
@@ -508,10 +515,14 @@ class Ledger:
             when = sorted(first + days(rng.randint(0, span)) for _ in range(k))
             for i, day in enumerate(when, 1):
                 percent = 100 if m.closed_at and i == k else min(95, round(100 * i / (k + 1)))
-                self.loader.add(ProgressReport(
+                report = ProgressReport(
                     pk=next(self.ids["report"]), measure_id=m.pk, reported_at=at(day, rng),
                     as_of=day, narrative=rng.choice(NARRATIVES), percent=percent,
-                ))
+                )
+                m.last_reported_at = max(m.last_reported_at or report.reported_at,
+                                         report.reported_at)
+                out.append(report)
+        return out
 
 
 def build(scale: float, *, seed: int = 1, batch: int = 50_000, verbose: bool = True) -> dict[str, Any]:

@@ -298,3 +298,15 @@ class ProgressReportFactory(DjangoModelFactory[ProgressReport]):
     as_of = dt.date(2026, 7, 31)
     narrative = factory.Iterator(NARRATIVES)
     percent = 50
+
+    @classmethod
+    def _create(
+        cls, model_class: type[ProgressReport], *args: Any, **kwargs: Any
+    ) -> ProgressReport:
+        """Saved as the progress service files it: the measure's `last_reported_at` follows
+        (the stalled filter reads it)."""
+        from zhenggai.ledger.services.progress.reports import note_reported
+
+        report = super()._create(model_class, *args, **kwargs)
+        note_reported(report.measure, report.reported_at)
+        return report

@@ -103,6 +103,8 @@ def test_every_state_is_backed_by_the_records_the_services_write() -> None:
     for measure in measures.exclude(state=MeasureState.PLANNED):
         reports = ProgressReport.objects.filter(measure=measure)
         assert reports.exists(), measure
+        # The stored last report time (the stalled filter's) is the latest report's.
+        assert measure.last_reported_at == reports.latest("reported_at").reported_at
         assert EvidenceFile.objects.filter(progress_report__in=reports).exists()
     for measure in measures.filter(state__in=[MeasureState.CLOSED, MeasureState.WATCHING]):
         approved = CloseOutRequest.objects.filter(measure=measure, state=CloseOutState.APPROVED)

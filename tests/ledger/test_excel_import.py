@@ -208,8 +208,13 @@ def test_states_and_progress_are_imported_with_their_source_in_the_audit_log(tmp
     assert run_import(tmp_path, data) == 0
     closed = Measure.objects.get(content="全面梳理案卷。")
     assert closed.state == MeasureState.CLOSED and closed.closed_at is not None
-    assert ProgressReport.objects.get(measure=closed).narrative == "已完成案卷评查。"
-    assert Measure.objects.get(content="整改中。").state == MeasureState.IN_PROGRESS
+    imported = ProgressReport.objects.get(measure=closed)
+    assert imported.narrative == "已完成案卷评查。"
+    # The imported report is the measure's last one (the stalled filter reads the time).
+    assert closed.last_reported_at == imported.reported_at
+    in_progress = Measure.objects.get(content="整改中。")
+    assert in_progress.state == MeasureState.IN_PROGRESS
+    assert in_progress.last_reported_at is None
     entries = AuditEntry.objects.filter(action="measure.import_state").order_by("seq")
     assert [e.after["source"] for e in entries] == [
         "imported from 台账.xlsx row 3",

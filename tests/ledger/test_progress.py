@@ -33,6 +33,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from zhenggai import clock
 from zhenggai.accounts.choices import OrganisationKind, Role
 from zhenggai.accounts.models import Organisation, RoleAssignment, User
 from zhenggai.audit.models import AuditEntry
@@ -354,6 +355,26 @@ def test_a_correction_is_a_new_version_and_the_original_stays() -> None:
     entry = AuditEntry.objects.get(action="progress_report.correct")
     assert entry.before["narrative"] == "原始表述"
     assert entry.after["narrative"] == "更正后的表述"
+
+
+def test_filing_and_correcting_a_report_keep_the_measures_last_report_time() -> None:
+    """The stalled filter reads `Measure.last_reported_at`: both paths that file a
+    report set it to that report's time, and a report is not an edit of the measure."""
+    w = make_world()
+    assert Measure.objects.get(pk=w.measure.pk).last_reported_at is None
+    earlier = timezone.now() - dt.timedelta(days=3)
+    with clock.travel(earlier):
+        original = submit(w, as_of=timezone.localtime(earlier).date())
+    measure = Measure.objects.get(pk=w.measure.pk)
+    assert measure.last_reported_at == original.reported_at
+    version, updated = measure.version, measure.updated_at
+    corrected = progress_report_correct(
+        report=original, narrative="更正后的表述", percent=45, as_of=TODAY(), actor=w.unit
+    )
+    measure = Measure.objects.get(pk=w.measure.pk)
+    assert corrected.reported_at > original.reported_at
+    assert measure.last_reported_at == corrected.reported_at
+    assert (measure.version, measure.updated_at) == (version, updated)
 
 
 def test_only_the_latest_version_can_be_corrected() -> None:

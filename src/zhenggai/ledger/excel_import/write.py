@@ -184,6 +184,7 @@ class LedgerWriter:
 
     def write(self) -> dict[str, int]:
         measures: list[tuple[Measure, Finding, PlannedRow]] = []
+        now = clock.now()
         for row in self.plan.rows:
             aspect = self._aspect(row.aspect)
             problem = self._problem(aspect, row.problem)
@@ -206,6 +207,8 @@ class LedgerWriter:
                         deadline=row.deadline,
                         state=MeasureState.PLANNED,
                         sort_order=self._next("measures"),
+                        # The imported progress report below is filed at `now`.
+                        last_reported_at=now if row.progress else None,
                     ),
                     finding,
                     row,
@@ -217,7 +220,9 @@ class LedgerWriter:
         )
         today = clock.today()
         ProgressReport.objects.bulk_create(
-            ProgressReport(measure=m, author=self.actor, as_of=today, narrative=r.progress)
+            ProgressReport(
+                measure=m, author=self.actor, reported_at=now, as_of=today, narrative=r.progress
+            )
             for m, _f, r in measures
             if r.progress
         )

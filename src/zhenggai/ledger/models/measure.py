@@ -144,6 +144,12 @@ class Measure(Lifecycle):
         _("跟踪检查周期（天）"), null=True, blank=True, help_text=_("长期坚持的措施定期检查")
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    #: When its latest progress report (any version) was filed: kept by every path that
+    #: files a report, so "no report for N working days" (the stalled filter) is a
+    #: comparison on the measure instead of a NOT EXISTS over its reports.
+    last_reported_at = models.DateTimeField(
+        _("最近填报进展时间"), null=True, blank=True, editable=False
+    )
     state_rank = models.GeneratedField(
         verbose_name=_("状态顺序"),
         expression=STATE_RANK,
@@ -191,6 +197,12 @@ class Measure(Lifecycle):
             models.Index(fields=["deadline", "id"], name="ledger_measure_dl"),
             models.Index(fields=["state_rank", "deadline", "id"], name="ledger_measure_rank"),
             models.Index(fields=["updated_at", "id"], name="ledger_measure_upd"),
+            # The stalled filter: the in-progress ranks, then "last report before the
+            # window" read from the index alone.
+            models.Index(
+                fields=["state_rank", "last_reported_at", "created_at"],
+                name="ledger_measure_stall",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,6 @@ from zhenggai.ledger.models import (
     Inspection,
     Measure,
     MeasureFinding,
-    ProgressReport,
 )
 from zhenggai.ledger.selectors.pages import OPEN_LITERAL
 from zhenggai.ledger.selectors.scope import visible_measures
@@ -251,14 +250,20 @@ def signal_q(
 
 def stalled_q(query: LedgerQuery, *, today: dt.date, calendar: WorkdayCalendar) -> Q:
     """Measures in progress with no progress report for the inspection's
-    `stalled_working_days` (started before the window, nothing reported inside it)."""
+    `stalled_working_days` (started before the window, nothing reported inside it).
+
+    Reads the measure's stored `last_reported_at` (the latest report of any version, kept
+    by every path that files one) instead of a NOT EXISTS over the reports per measure;
+    `state_rank` is said too so the (state_rank, last_reported_at, created_at) index
+    seeks to the two states and answers the rest from the index."""
+    ranks = sorted(STATE_RANKS[s] for s in STALLABLE_STATES)
     parts = Q(pk__in=[])
     for n, inspections in _thresholds(query, "stalled_working_days").items():
         start = _first_date_of_window(today, n, calendar)
         since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-        recent = ProgressReport.objects.filter(measure_id=OuterRef("pk"), reported_at__gte=since)
-        parts |= inspections & Q(
-            ~Exists(recent), state__in=STALLABLE_STATES, created_at__lt=since
+        quiet = Q(last_reported_at__isnull=True) | Q(last_reported_at__lt=since)
+        parts |= inspections & quiet & Q(
+            state__in=STALLABLE_STATES, state_rank__in=ranks, created_at__lt=since
         )
     return parts
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 
 from zhenggai import clock
 from zhenggai.accounts.models import User
@@ -47,6 +48,19 @@ _REPORT_FIELDS = [
     "supersedes",
 ]
 
+
+
+def note_reported(measure: Measure, at: dt.datetime) -> None:
+    """Keep `measure.last_reported_at` the latest report time (the stalled filter reads it).
+
+    Written by a conditional UPDATE (never moves back, whatever order reports arrive in)
+    and on the instance too, so a later full save of the same locked row keeps it; the
+    measure's `updated_at` and `version` are left alone: a report is not an edit."""
+    Measure.objects.filter(pk=measure.pk).filter(
+        Q(last_reported_at__isnull=True) | Q(last_reported_at__lt=at)
+    ).update(last_reported_at=at)
+    if measure.last_reported_at is None or measure.last_reported_at < at:
+        measure.last_reported_at = at
 
 
 def _check_report_fields(narrative: str, percent: int | None, as_of: dt.date) -> None:
@@ -92,6 +106,7 @@ def progress_report_submit(
     )
     report.full_clean()
     report.save()
+    note_reported(locked, report.reported_at)
     audit_record(
         actor=actor,
         action="progress_report.submit",
@@ -140,6 +155,7 @@ def progress_report_correct(
     )
     new.full_clean()
     new.save()
+    note_reported(locked, new.reported_at)
     audit_record(
         actor=actor,
         action="progress_report.correct",
