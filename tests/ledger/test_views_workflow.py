@@ -268,6 +268,27 @@ def test_the_inspector_gives_the_inspection_group_s_acceptance(w: World) -> None
     assert Acceptance.objects.filter(request=w.request_a).count() == 1
 
 
+def test_the_request_says_what_it_waits_for_leader_then_acceptance(w: World) -> None:
+    Inspection.objects.filter(pk=w.inspection.pk).update(requires_three_party_acceptance=True)
+    Finding.objects.filter(pk=w.finding.pk).update(is_key=True)
+    office = client_of(user(w, "office"))
+    close_out_request_approve(request=w.request_a, actor=user(w, "office"))
+
+    def stage() -> str:
+        page = html(office.get(f"/measures/{w.measure_a.pk}/"))
+        found = re.search(r'data-testid="request-stage">([^<]+)<', page)
+        assert found is not None
+        return found.group(1)
+
+    assert stage() == "待领导审批"
+    leader = client_of(user(w, "leader"))
+    assert leader.post(f"/close-out-requests/{w.request_a.pk}/leader/",
+                       {"decision": "approve", "reason": "同意"}).status_code == 302
+    w.request_a.refresh_from_db()
+    assert w.request_a.state == CloseOutState.OFFICE_APPROVED  # now in acceptance
+    assert stage() == "待三方验收"
+
+
 # --- extension, check-in, reopen -------------------------------------------------------------
 
 

@@ -18,10 +18,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import view_scope
 from zhenggai.core.signals import SignalResult
+from zhenggai.ledger.choices import CloseOutState, ReviewStage
 from zhenggai.ledger.models import (
     Acceptance,
     Assignment,
@@ -102,6 +104,10 @@ class MeasurePage:
         """Every request awaiting a decision (the measure's and its assignments')."""
         return [r for r in self.requests if r.state in ("pending", "office_approved")]
 
+    def __post_init__(self) -> None:
+        for request in self.requests:
+            request.stage_label = request_stage_label(request, is_key=self.is_key)  # type: ignore[attr-defined]
+
     @property
     def pending_extensions(self) -> list[Extension]:
         return [e for e in self.extensions if e.status == "pending"]
@@ -109,6 +115,18 @@ class MeasurePage:
     @property
     def due_check_ins(self) -> list[CheckIn]:
         return [c for c in self.check_ins if c.done_at is None]
+
+
+def request_stage_label(request: CloseOutRequest, *, is_key: bool) -> str:
+    """What a request waits for, in words. "Office approved" covers two waits — the leader's
+    approval of a key finding, then the three-party acceptance — and the stored state's own
+    label names only the first, which misled readers once the leader had signed."""
+    if request.state != CloseOutState.OFFICE_APPROVED:
+        return str(request.get_state_display())
+    signed = any(v.stage == ReviewStage.LEADER for v in request.reviews.all())
+    if is_key and not signed:
+        return str(_("待领导审批"))
+    return str(_("待三方验收"))
 
 
 def _evidence() -> Prefetch[Any]:
