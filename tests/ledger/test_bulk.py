@@ -26,7 +26,7 @@ from zhenggai.accounts.choices import OrganisationKind, Role
 from zhenggai.accounts.models import Organisation, RoleAssignment, User
 from zhenggai.audit.models import AuditEntry
 from zhenggai.ledger.choices import MeasureState, Urgency
-from zhenggai.ledger.models import Inspection, Measure
+from zhenggai.ledger.models import Inspection, Measure, PlanRevision, RectificationPlan
 from zhenggai.ledger.selectors.bulk import MAX_BULK_ROWS, SelectionNotFound, bulk_rows
 from zhenggai.ledger.services.bulk import (
     NOTHING_SELECTED,
@@ -36,7 +36,7 @@ from zhenggai.ledger.services.bulk import (
     measures_bulk_correct,
 )
 from zhenggai.ledger.services.corrections import UNIT_OUTSIDE, measure_correct
-from zhenggai.ledger.services.plan import MEASURE_CLOSED
+from zhenggai.ledger.services.plan import MEASURE_CLOSED, plan_approve, plan_create
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +189,41 @@ def test_the_preview_reads_the_rows_in_a_constant_number_of_queries(w: World) ->
     small = _queries(lambda: bulk_rows(user=w.office, ids=ids(w.measures)))
     large = _queries(lambda: bulk_rows(user=w.office, ids=ids(more)))
     assert small == large
+
+
+# --- after approval: one plan revision for the whole action -------------------------------
+
+
+def _approved_plan(w: World) -> RectificationPlan:
+    leader = grant(UserFactory(), Role.LEADER, w.committee)
+    plan = plan_create(inspection=w.inspection, title="整改工作方案", actor=w.office)
+    return plan_approve(plan=plan, actor=leader)
+
+
+def test_after_approval_the_action_is_one_revision_naming_every_row(w: World) -> None:
+    plan = _approved_plan(w)
+    before = plan.revisions.count()
+    measures_bulk_correct(actor=w.office, ids=ids(w.measures), values={"lead_unit": w.unit_b},
+                          reason="调整牵头单位")
+    revisions = list(PlanRevision.objects.filter(plan=plan).order_by("number"))
+    assert len(revisions) == before + 1
+    last = revisions[-1]
+    assert last.reason == "调整牵头单位"
+    assert last.diff.count("修改措施") == 3 and last.diff.count("环卫所") == 3
+    assert len(entries := AuditEntry.objects.filter(action="plan_revision.create")) == before + 1
+    assert entries.order_by("-seq")[0].object_id == str(last.pk)
+    # A single correction afterwards is a revision of its own again.
+    measure_correct(measure=w.measures[0], actor=w.office, lead_unit=w.unit_a, reason="改回")
+    assert plan.revisions.count() == before + 2
+
+
+def test_after_approval_a_refused_row_leaves_no_revision(w: World) -> None:
+    plan = _approved_plan(w)
+    before = plan.revisions.count()
+    Measure.objects.filter(pk=w.measures[2].pk).update(state=MeasureState.CLOSED,
+                                                       closed_at=clock.now())
+    with pytest.raises(BulkInvalid):
+        measures_bulk_correct(actor=w.office, ids=ids(w.measures),
+                              values={"lead_unit": w.unit_b}, reason="调整牵头单位")
+    assert plan.revisions.count() == before
+    assert not AuditEntry.objects.filter(action="measure.update").exists()

@@ -31,6 +31,7 @@ from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import Action, may
 from zhenggai.ledger.selectors.bulk import MAX_BULK_ROWS, BulkRow, bulk_rows
 from zhenggai.ledger.services.corrections import measure_correct
+from zhenggai.ledger.services.plan.correction_batch import corrections_batched
 
 #: Messages (asserted by the tests).
 TOO_MANY = "一次最多处理 {limit} 条，已选 {count} 条，请分批操作"
@@ -137,7 +138,8 @@ def measures_bulk_correct(
 ) -> list[BulkRow]:
     """Set the same plan columns on every selected measure through `measure_correct`
     (the correction page's service: units and people of the inspection's tree, a deadline
-    only before approval, and after approval a reason and a plan revision per row).
+    only before approval, and after approval a reason and one plan revision for the whole
+    action per inspection, with every row's change in its diff).
 
     `versions` (measure id → the version the preview showed) makes a row someone changed
     since the preview a refused row (MEASURE_STALE), as on the single correction page."""
@@ -145,12 +147,14 @@ def measures_bulk_correct(
     if unknown or not values:
         raise ValueError(f"not a bulk correction: {sorted(unknown) or 'nothing'}")
     shown = versions or {}
-    return run_bulk(
-        actor=actor,
-        ids=ids,
-        action=Action.MANAGE_PLAN,
-        apply=lambda row: measure_correct(
-            measure=row.measure, actor=actor, reason=reason,
-            expected_version=shown.get(row.measure.pk), **values,
-        ),
-    )
+    # After approval the whole action is one plan revision (per inspection), not one per row.
+    with transaction.atomic(), corrections_batched():
+        return run_bulk(
+            actor=actor,
+            ids=ids,
+            action=Action.MANAGE_PLAN,
+            apply=lambda row: measure_correct(
+                measure=row.measure, actor=actor, reason=reason,
+                expected_version=shown.get(row.measure.pk), **values,
+            ),
+        )

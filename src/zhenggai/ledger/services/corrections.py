@@ -43,8 +43,10 @@ from zhenggai.ledger.services.plan.measures import (
     MEASURE_STALE,
     measure_update,
 )
-from zhenggai.ledger.services.plan.revisions import correction_revision_create
-from zhenggai.ledger.services.plan.snapshot import plan_snapshot
+from zhenggai.ledger.services.plan.correction_batch import (
+    correction_before,
+    correction_recorded,
+)
 from zhenggai.ledger.services.plan.unset import UNSET, _Unset
 from zhenggai.ledger.services.search_index import search_index_refresh
 
@@ -150,11 +152,17 @@ def _reason(
     return reason
 
 
+def _before(
+    plan: RectificationPlan | None, reason: str, actor: User
+) -> dict[str, Any] | None:
+    return correction_before(plan, actor=actor, reason=reason) if plan and _approved(plan) else None
+
+
 def _record(
     plan: RectificationPlan | None, before: dict[str, Any] | None, reason: str, actor: User
 ) -> None:
     if plan is not None and before is not None and _approved(plan):
-        correction_revision_create(plan=plan, before=before, reason=reason, actor=actor)
+        correction_recorded(plan, before=before, reason=reason, actor=actor)
 
 
 def _tree_update(
@@ -196,7 +204,7 @@ def _tree_update(
     reason = _reason(plan, reason, errors)
     if errors:
         raise ValidationError(errors)
-    before = plan_snapshot(inspection) if _approved(plan) else None
+    before = _before(plan, reason, actor)
     with audited_change(obj, actor=actor, action=action, fields=fields):
         for name, value in changed.items():
             setattr(obj, name, value)
@@ -342,7 +350,7 @@ def measure_correct(
     reason = _reason(plan, reason, errors)
     if errors:
         raise ValidationError(errors)
-    before = plan_snapshot(measure.inspection) if _approved(plan) else None
+    before = _before(plan, reason, actor)
     measure = measure_update(measure=measure, actor=actor, **values)
     _record(plan, before, reason, actor)
     return measure
