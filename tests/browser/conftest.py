@@ -139,6 +139,22 @@ def log_in(page, server: DemoServer, username: str) -> None:  # type: ignore[no-
     page.wait_for_load_state()
 
 
+#: The demo's inspection is the first the demo server's database holds; browser tests add
+#: others to the same committee (the import wizard's seed, the Excel import's sheet), some
+#: with a later feedback date, so "the first row of the list" is not always the demo's.
+DEMO_INSPECTION_PK = 1
+
+
+def open_demo_inspection(page, server: DemoServer) -> None:  # type: ignore[no-untyped-def]
+    """The inspection list → the demo's inspection, by its link as a user clicks it."""
+    page.goto(f"{server.url}/inspections/")
+    row = page.get_by_test_id("inspection-row").filter(
+        has=page.locator(f'a[href$="/inspections/{DEMO_INSPECTION_PK}/"]')
+    )
+    row.locator("a").first.click()
+    page.wait_for_load_state()
+
+
 def watch_console(page) -> list[str]:  # type: ignore[no-untyped-def]
     """Collect console errors and failed requests (404s included) of `page`."""
     problems: list[str] = []

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DemoServer, log_in, screenshot, watch_console
+from tests.browser.conftest import (
+    DemoServer,
+    log_in,
+    open_demo_inspection,
+    screenshot,
+    watch_console,
+)
 
 
 def _open_inspection(page, server: DemoServer) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server.url}/inspections/")
-    page.get_by_test_id("inspection-row").first.locator("a").first.click()
-    page.wait_for_load_state()
+    open_demo_inspection(page, server)
 
 
 def _tool(page, testid: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DemoServer, log_in, screenshot, watch_console
+from tests.browser.conftest import (
+    DemoServer,
+    log_in,
+    open_demo_inspection,
+    screenshot,
+    watch_console,
+)
 
 
 def _walk_down(page, server: DemoServer, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -14,8 +20,7 @@ def _walk_down(page, server: DemoServer, name: str) -> None:  # type: ignore[no-
     page.goto(f"{server.url}/inspections/")
     assert page.get_by_test_id("inspection-row").count() >= 1
     screenshot(page, f"tree-list-{name}")
-    page.get_by_test_id("inspection-row").first.locator("a").first.click()
-    page.wait_for_load_state()
+    open_demo_inspection(page, server)
     assert "/inspections/" in page.url
     assert page.get_by_test_id("breadcrumbs").is_visible()
     screenshot(page, f"tree-inspection-{name}")

@@ -89,11 +89,15 @@ def test_every_role_gets_a_user_with_the_right_scope():
                            ("supervisor", Role.SUPERVISOR), ("inspector", Role.INSPECTOR)]:
         user = User.objects.get(username=username)
         assignment = RoleAssignment.objects.get(user=user)
+        bound = None if role == Role.OFFICE else inspection
         assert (assignment.role, assignment.organisation, assignment.include_subtree,
-                assignment.inspection) == (role, committee, True, inspection)
+                assignment.inspection) == (role, committee, True, bound)
         assert may(user, Action.VIEW, inspection=inspection)
     office = User.objects.get(username="office")
     assert may(office, Action.MANAGE_PLAN, inspection=inspection)
+    # The office is the committee's standing body: it may import the next inspection.
+    assert may(office, Action.IMPORT, organisation=committee)
+    assert not may(User.objects.get(username="inspector"), Action.IMPORT, organisation=committee)
     quality = Organisation.objects.get(name="建设工程质量安全监督站")
     unit_user = User.objects.get(role_assignments__role=Role.UNIT, role_assignments__organisation=quality)
     measure = Measure.objects.filter(lead_unit=quality).first()

@@ -69,6 +69,12 @@ FALLBACK_UNIT = UnitSpec(
     "机关科室", "offices", r"机关科室|机关各科室|科室", kind=OrganisationKind.DEPARTMENT
 )
 
+#: Committee roles not bound to the demo inspection: the rectification office is the
+#: committee's standing body — it imports the next inspection's feedback and runs every
+#: inspection of its committee — while the leader, the supervisor and the inspection group
+#: are shown acting for the one inspection.
+STANDING_ROLES: frozenset[str] = frozenset({Role.OFFICE})
+
 #: (username, role, display name) of the users holding a role on the whole committee.
 COMMITTEE_USERS: tuple[tuple[str, str, str], ...] = (
     ("office", Role.OFFICE, "整改办"),
@@ -149,7 +155,8 @@ def demo_load(*, password: str | None, source: Path | None) -> DemoResult:
     committee_users = {}
     for username, role, display_name in COMMITTEE_USERS:
         committee_users[role] = user(username, display_name)
-        _role(committee_users[role], role, committee, subtree=True, inspection=inspection)
+        _role(committee_users[role], role, committee, subtree=True,
+              inspection=None if role in STANDING_ROLES else inspection)
     unit_users: dict[int, User] = {}
     for spec in specs:
         unit = units[spec.name]

@@ -37,15 +37,15 @@ from zhenggai.audit.writes import audited_change
 from zhenggai.ledger.choices import FindingState, MeasureState, PlanState
 from zhenggai.ledger.models import Aspect, Finding, Inspection, Measure, Problem, RectificationPlan
 from zhenggai.ledger.services.plan.assignments import FINDING_CLOSED
+from zhenggai.ledger.services.plan.correction_batch import (
+    correction_before,
+    correction_recorded,
+)
 from zhenggai.ledger.services.plan.measures import (
     DEADLINE_NEEDS_EXTENSION,
     MEASURE_CLOSED,
     MEASURE_STALE,
     measure_update,
-)
-from zhenggai.ledger.services.plan.correction_batch import (
-    correction_before,
-    correction_recorded,
 )
 from zhenggai.ledger.services.plan.unset import UNSET, _Unset
 from zhenggai.ledger.services.search_index import search_index_refresh
