@@ -35,6 +35,9 @@ SUMMED = {
 }
 
 RollupKey = tuple[str, int, int | None, str]
+#: Days of overview rows kept before the day written: the dashboard reads the newest day
+#: only (trends read the snapshot), and a province's day is ~1.5 million rows at scale 1.
+KEEP_DAYS = 7
 
 
 def _add(into: list[int], counts: Sequence[int]) -> None:
@@ -49,7 +52,7 @@ def overview_rollup_write(
     returns the number of rows. The caller (`snapshot_take`) holds the transaction and
     has written the day's snapshot rows (the aspects' titles are read through them).
 
-    A measure without a lead unit is in its inspection's row only; one whose primary
+    Rows older than KEEP_DAYS before `today` are deleted. A measure without a lead unit is in its inspection's row only; one whose primary
     aspect has no title (or that has no primary finding) likewise: the dashboard's
     breakdowns leave both out, as they did reading the snapshot.
     """
@@ -63,6 +66,7 @@ def overview_rollup_write(
         if title:
             _add(sums[(RollupKind.ASPECT, inspection_id, None, title)], row)
     OverviewRollup.objects.filter(taken_on=today).delete()
+    OverviewRollup.objects.filter(taken_on__lt=today - dt.timedelta(days=KEEP_DAYS)).delete()
     OverviewRollup.objects.bulk_create(
         [
             OverviewRollup(
