@@ -1,8 +1,9 @@
 """The dashboard's coarse daily rollup (`OverviewRollup`): on a ledger as
 `benchmarks/generate.py` writes it, its rows are the snapshot's summed per inspection, lead
 unit and aspect title, and equal the live counts of the ledger's own conditions the day it
-is taken; it is replaced, not doubled, when taken again, and kept a week; the migration
-fills it from the newest snapshot day; a row names exactly the key of its kind."""
+is taken; it is replaced, not doubled, when taken again, and only the newest day is kept;
+the migration fills it from the newest snapshot day; a row names exactly the key of its
+kind."""
 
 from __future__ import annotations
 
@@ -43,7 +44,6 @@ from zhenggai.ledger.selectors.filters import RECURRING_RETURNS, LedgerQuery, le
 from zhenggai.urging.choices import RollupKind
 from zhenggai.urging.models import OverviewRollup, Snapshot
 from zhenggai.urging.services import snapshot_take
-from zhenggai.urging.services.rollup import KEEP_DAYS
 
 pytestmark = pytest.mark.django_db
 
@@ -160,21 +160,23 @@ def test_the_coarse_rollup_sums_the_snapshot_and_equals_the_live_counts(generate
     )
 
 
-def test_taken_again_the_rows_are_replaced_and_a_week_kept(generated) -> None:
+def test_taken_again_the_rows_are_replaced_and_earlier_days_dropped(generated) -> None:
     rows = snapshot_take(today=TODAY)
     assert rows == Snapshot.objects.filter(taken_on=TODAY).count()
     first = coarse(RollupKind.UNIT)
     snapshot_take(today=TODAY)
     assert coarse(RollupKind.UNIT) == first
-    week = TODAY + dt.timedelta(days=KEEP_DAYS)
-    snapshot_take(today=week)
-    assert coarse(RollupKind.UNIT, TODAY) == first  # kept a week (a day's figures differ)
-    # A day later the oldest day goes (the snapshot's rows, for trends, stay).
-    snapshot_take(today=week + dt.timedelta(days=1))
+    # The next day replaces the day before (the snapshot's rows, for trends, stay) …
+    snapshot_take(today=TODAY + dt.timedelta(days=1))
     assert set(OverviewRollup.objects.values_list("taken_on", flat=True)) == {
-        week, week + dt.timedelta(days=1)
+        TODAY + dt.timedelta(days=1)
     }
     assert Snapshot.objects.filter(taken_on=TODAY).count() == rows
+    # … while a past day taken again leaves the newer day in place.
+    snapshot_take(today=TODAY)
+    assert set(OverviewRollup.objects.values_list("taken_on", flat=True)) == {
+        TODAY, TODAY + dt.timedelta(days=1)
+    }
 
 
 def test_the_migration_fills_the_newest_snapshot_day(generated) -> None:

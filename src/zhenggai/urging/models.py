@@ -219,10 +219,11 @@ class OverviewRollup(models.Model):
 
     Written with the `Snapshot` rows by `snapshot_take`, from the same counts: summed up,
     they are the snapshot's figures without its signal and aspect grain. The snapshot's
-    78,000 rows of a province-scale day cost the dashboard three grouped scans (the
-    aspect one a join) of 30–50 ms each; these rows are a thousand per kind and day for
-    inspections and aspect titles, and the unit rows are read through an index that holds
-    every column the page sums (docs/benchmarks.md).
+    78,000 rows of a province-scale day (scale 0.04) cost the dashboard three grouped scans
+    (the aspect one a join) of 30–50 ms each; here a day holds 1,000 inspection rows,
+    5,000 aspect-title rows and 53,000 unit rows, the last read through an index holding
+    every column the page sums (docs/benchmarks.md). Only the newest day is kept: the
+    dashboard reads nothing else, and the snapshot keeps the history.
     """
 
     taken_on = models.DateField(_("日期"))

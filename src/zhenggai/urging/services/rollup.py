@@ -35,9 +35,6 @@ SUMMED = {
 }
 
 RollupKey = tuple[str, int, int | None, str]
-#: Days of overview rows kept before the day written: the dashboard reads the newest day
-#: only (trends read the snapshot), and a province's day is ~1.5 million rows at scale 1.
-KEEP_DAYS = 7
 
 
 def _add(into: list[int], counts: Sequence[int]) -> None:
@@ -48,11 +45,11 @@ def _add(into: list[int], counts: Sequence[int]) -> None:
 def overview_rollup_write(
     today: dt.date, counts: Mapping[SnapshotKey, Sequence[int]]
 ) -> int:
-    """Replace `today`'s `OverviewRollup` rows with the sums of the snapshot's `counts`;
-    returns the number of rows. The caller (`snapshot_take`) holds the transaction and
+    """Replace the `OverviewRollup` rows of `today` and before with `today`'s sums of the
+    snapshot's `counts`; returns the number of rows. The caller (`snapshot_take`) holds the transaction and
     has written the day's snapshot rows (the aspects' titles are read through them).
 
-    Rows older than KEEP_DAYS before `today` are deleted. A measure without a lead unit is in its inspection's row only; one whose primary
+    A measure without a lead unit is in its inspection's row only; one whose primary
     aspect has no title (or that has no primary finding) likewise: the dashboard's
     breakdowns leave both out, as they did reading the snapshot.
     """
@@ -65,8 +62,11 @@ def overview_rollup_write(
         title = titles.get(aspect_id) if aspect_id is not None else None
         if title:
             _add(sums[(RollupKind.ASPECT, inspection_id, None, title)], row)
-    OverviewRollup.objects.filter(taken_on=today).delete()
-    OverviewRollup.objects.filter(taken_on__lt=today - dt.timedelta(days=KEEP_DAYS)).delete()
+    # The day's rows and every earlier day's go: the dashboard reads the newest day only
+    # (trends read the snapshot, which keeps every day). Earlier days would cost more than
+    # their space: at four days PostgreSQL's unit sum scanned them all and doubled
+    # (docs/benchmarks.md). A later day (a past day retaken) stays.
+    OverviewRollup.objects.filter(taken_on__lte=today).delete()
     OverviewRollup.objects.bulk_create(
         [
             OverviewRollup(
