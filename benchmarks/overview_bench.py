@@ -5,7 +5,7 @@
 
 Runs against the synthetic ledger of benchmarks/generate.py (`--generate` builds it first;
 without it the ledger of that scale must exist). The database is migrated (the rollup's
-columns) and the rollup taken once for today, as the daily `zhenggai remind` cycle does
+tables) and the rollup taken once for today, as the daily `zhenggai remind` cycle does
 (its time is printed too). The reader is an office holding the province's root with its
 sub-tree: every inspection, the widest selection there is. The page is requested as it
 opens (the newest feedback year), for all years, and for the newest year counted live
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     from zhenggai.accounts.choices import Role
     from zhenggai.accounts.models import Organisation, RoleAssignment, User
     from zhenggai.ledger.models import Inspection, Measure
+    from zhenggai.urging.models import OverviewRollup
     from zhenggai.urging.services import snapshot_take
     from zhenggai.web import overview as ov
 
@@ -95,13 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     rows = snapshot_take(today=clock.today())
     snap_s = time.perf_counter() - t0
+    coarse = OverviewRollup.objects.filter(taken_on=clock.today()).count()
     newest = Inspection.objects.dates("feedback_date", "year").last()
     year = newest.year if newest else clock.today().year
     load = os.getloadavg()
     print(f"\n### Cross-inspection dashboard, {connection.vendor}, scale {args.scale:g}\n")
     print(
         f"{Inspection.objects.count():,} inspections, {Measure.objects.count():,} measures; "
-        f"the rollup (`snapshot_take`, {rows:,} rows) took {snap_s:.1f} s. Median and 90th "
+        f"the rollup (`snapshot_take`: {rows:,} snapshot rows, {coarse:,} overview rows) "
+        f"took {snap_s:.1f} s. Median and 90th "
         f"percentile of {args.repeat} requests through the test client (after warm-up); "
         f"load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on "
         f"{os.cpu_count()} CPUs.\n"

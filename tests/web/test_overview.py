@@ -161,8 +161,12 @@ def test_the_rollup_serves_large_selections_and_says_how_fresh(wide, monkeypatch
     today = clock.today()
     snapshot_take(today=today)
     monkeypatch.setattr(overview_module, "LIVE_INSPECTIONS", 1)
-    board = overview(office, year=None)
+    with CaptureQueriesContext(connection) as ctx:
+        board = overview(office, year=None)
     assert board.rollup_on == today and board.live_cards() == []
+    # It sums the coarse rollup, never the snapshot's fine rows (docs/benchmarks.md).
+    tables = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "urging_overviewrollup" in tables and "urging_snapshot" not in tables
     # The day it is taken, the rollup's figures are the live ones.
     assert {r.inspection_id: [c.count for c in r.cards()] for r in board.by_inspection} == (
         live_rows

@@ -1,12 +1,12 @@
-"""Admin for reminders, urging notices and snapshots: view-only, the urging
-services make every change (audit/admin_mixins.py)."""
+"""Admin for reminders, urging notices, snapshots and the overview's rollup: view-only,
+the urging services make every change (audit/admin_mixins.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from zhenggai.audit.admin_mixins import WorkflowModelAdmin
-from zhenggai.urging.models import Reminder, Snapshot, UrgingNotice
+from zhenggai.urging.models import OverviewRollup, Reminder, Snapshot, UrgingNotice
 
 
 @admin.register(Reminder)
@@ -52,5 +52,25 @@ class SnapshotAdmin(WorkflowModelAdmin):
     ]
     list_filter = ["signal"]
     list_select_related = ["inspection", "unit", "aspect"]
+    date_hierarchy = "taken_on"
+    show_full_result_count = False
+
+
+@admin.register(OverviewRollup)
+class OverviewRollupAdmin(WorkflowModelAdmin):
+    list_display = [
+        "taken_on",
+        "kind",
+        "inspection",
+        "unit",
+        "aspect_title",
+        "measures",
+        "done_measures",
+        "overdue",
+        "stalled",
+        "recurring_returns",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["inspection", "unit"]
     date_hierarchy = "taken_on"
     show_full_result_count = False

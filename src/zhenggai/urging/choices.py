@@ -29,3 +29,12 @@ class EscalationStep(models.IntegerChoices):
 class Channel(models.TextChoices):
     EMAIL = "email", _("电子邮件")
     IN_APP = "in_app", _("站内消息")
+
+
+class RollupKind(models.TextChoices):
+    """What an `OverviewRollup` row sums over: the inspection's measures, those one unit
+    leads, or those whose primary finding lies under aspects of one title."""
+
+    INSPECTION = "inspection", _("巡察")
+    UNIT = "unit", _("牵头单位")
+    ASPECT = "aspect", _("方面标题")

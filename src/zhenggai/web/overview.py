@@ -6,7 +6,7 @@ What counts live, what reads the rollup:
   measures (`visible_measures`) with the ledger's own conditions: each links to
   `/ledger/?…` and its number is the row count of that list (the card = list test);
 - beyond that (a year of a province, every year) every figure comes from the daily rollup
-  (`overview_rollup`: `urging.Snapshot`, taken by the `zhenggai remind` cycle) for the
+  (`overview_rollup`: `urging.OverviewRollup`, taken by the `zhenggai remind` cycle) for the
   inspections the user reads whole; the page states its day ("统计截至 … 每日更新") and
   shows the figures without links (a link promises the live list's count), with one link
   per block to the live ledger of the selection. Counting live over a province costs
@@ -41,6 +41,7 @@ from zhenggai.ledger.selectors.cards import DONE_STATES, UNDONE_STATES, Card, co
 from zhenggai.ledger.selectors.dashboard import Breakdown
 from zhenggai.ledger.selectors.filters import RECURRING_RETURNS, LedgerQuery, ledger_filter_q
 from zhenggai.ledger.selectors.scope import visible_inspections, visible_measures
+from zhenggai.urging.choices import RollupKind
 from zhenggai.web import overview_rollup as rollup
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -339,7 +340,7 @@ def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Over
     base = LedgerQuery(year=year)
     chosen = _whole(user, _inspections(user, year))
     rows = rollup.rollup_rows(day, chosen)
-    per_inspection = rollup.grouped(rows, "inspection_id")
+    per_inspection = rollup.grouped(rows, RollupKind.INSPECTION)
     # The totals are the per-inspection sums added up: one scan of the day's rows fewer.
     totals = {key: sum(f[key] for f in per_inspection.values()) for key in rollup.KEYS}
     # Ranked on the bare figures, and rows built for the shown ones only (a thousand
@@ -353,7 +354,7 @@ def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Over
 
     shown = sorted(listed, key=risk)[:MAX_INSPECTIONS]
     table = _rollup_by_inspection(shown, per_inspection)
-    by_unit_figures = rollup.grouped(rows, "unit_id")
+    by_unit_figures = rollup.grouped(rows, RollupKind.UNIT)
     names = dict(
         Organisation.objects.filter(
             pk__in=sorted(by_unit_figures, key=lambda k: -by_unit_figures[k]["total"])[:MAX_ROWS]
@@ -361,7 +362,7 @@ def _from_rollup(user: User, year: int | None, count: int, day: dt.date) -> Over
     )
     units, units_left = _rollup_breakdowns(by_unit_figures, base, "unit", names)
     aspects, aspects_left = _rollup_breakdowns(
-        rollup.grouped(rows, "aspect__title"), base, "aspect_title", {}
+        rollup.grouped(rows, RollupKind.ASPECT), base, "aspect_title", {}
     )
     return Overview(
         year=year,

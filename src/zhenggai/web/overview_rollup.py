@@ -1,11 +1,14 @@
-"""The cross-inspection dashboard's reading of the daily rollup (`urging.Snapshot`).
+"""The cross-inspection dashboard's reading of the daily rollup (`urging.OverviewRollup`).
 
 At province scale the live counts (every measure of hundreds of inspections, the stalled
 and returned conditions on each) cost far more than a page may, so the dashboard reads the
-rollup the daily `zhenggai remind` cycle takes: sums of the newest day's rows, grouped by
-inspection, lead unit or primary aspect title — three grouped queries over that day, however
-many inspections. The figures are the rollup's (as of its day); the page says so and does
-not make them links, since a link promises the live list's count.
+rollup the daily `zhenggai remind` cycle takes with its snapshot: the newest day's figures
+per inspection, per inspection × lead unit and per inspection × aspect title, summed in
+three grouped queries however many inspections. Those rows are the snapshot's
+(inspection × unit × aspect × signal) summed up; reading the snapshot itself cost the
+all-years page of a province 155 ms, these under 100 (docs/benchmarks.md). The figures
+are the rollup's (as of its day); the page says so and does not make them links, since a
+link promises the live list's count.
 
 Two readings differ from the live breakdowns, and the page says so: a unit's figures are
 the measures it leads (the rollup has no shares of assignments), and an aspect's those
@@ -20,7 +23,8 @@ from typing import Any
 from django.db.models import Max, QuerySet, Sum
 
 from zhenggai.ledger.models import Inspection
-from zhenggai.urging.models import Snapshot
+from zhenggai.urging.choices import RollupKind
+from zhenggai.urging.models import OverviewRollup
 
 #: The rollup's columns, named as the dashboard's cards are keyed.
 SUMS = {
@@ -38,13 +42,14 @@ KEYS = (*SUMS, "undone")
 
 def newest_day() -> dt.date | None:
     """The day of the newest rollup, None if none was ever taken."""
-    day: dt.date | None = Snapshot.objects.aggregate(day=Max("taken_on"))["day"]
+    day: dt.date | None = OverviewRollup.objects.aggregate(day=Max("taken_on"))["day"]
     return day
 
 
-def rollup_rows(day: dt.date, inspections: QuerySet[Inspection]) -> QuerySet[Snapshot]:
+def rollup_rows(day: dt.date, inspections: QuerySet[Inspection]) -> QuerySet[OverviewRollup]:
     """The rows of `day` for `inspections` (a subquery, not a list of ids)."""
-    return Snapshot.objects.filter(taken_on=day, inspection__in=inspections.values("pk")).order_by()
+    chosen = inspections.values("pk")
+    return OverviewRollup.objects.filter(taken_on=day, inspection__in=chosen).order_by()
 
 
 def _figures(row: dict[str, Any]) -> Figures:
@@ -53,10 +58,18 @@ def _figures(row: dict[str, Any]) -> Figures:
     return out
 
 
-def grouped(rows: QuerySet[Snapshot], by: str) -> dict[Any, Figures]:
-    """{value of `by`: figures}, groups with no value (no unit, no aspect) left out."""
-    out = {}
-    for row in rows.exclude(**{f"{by}__isnull": True}).values(by).annotate(**SUMS):
-        if row[by] not in (None, ""):
-            out[row[by]] = _figures(row)
-    return out
+#: The field each kind of row is grouped by.
+GROUPED_BY = {
+    RollupKind.INSPECTION: "inspection_id",
+    RollupKind.UNIT: "unit_id",
+    RollupKind.ASPECT: "aspect_title",
+}
+
+
+def grouped(rows: QuerySet[OverviewRollup], kind: RollupKind) -> dict[Any, Figures]:
+    """{inspection id, unit id or aspect title: figures} from the rows of `kind`."""
+    by = GROUPED_BY[kind]
+    return {
+        row[by]: _figures(row)
+        for row in rows.filter(kind=kind).values(by).annotate(**SUMS).order_by()
+    }

@@ -30,6 +30,7 @@ from zhenggai.ledger.selectors.filters import (
 )
 from zhenggai.ledger.signals_view import NO_SIGNAL_STATES
 from zhenggai.urging.models import Snapshot
+from zhenggai.urging.services.rollup import overview_rollup_write
 from zhenggai.workdays.selectors import workday_calendar
 
 
@@ -44,7 +45,8 @@ def snapshot_take(*, today: dt.date, calendar: WorkdayCalendar | None = None) ->
     ledger, but shows no signal: its deadline has been met. The audit head of this moment
     is copied into every row, and a checkpoint is written, so truncating the log is caught.
     Two more grouped counts carry the stalled measures and those returned at least
-    RECURRING_RETURNS times, for the cross-inspection dashboard.
+    RECURRING_RETURNS times, for the cross-inspection dashboard, which reads them summed
+    per inspection, lead unit and aspect title (`OverviewRollup`, written here too).
     """
     calendar = calendar or workday_calendar()
     policies = {
@@ -124,5 +126,6 @@ def snapshot_take(*, today: dt.date, calendar: WorkdayCalendar | None = None) ->
         ],
         batch_size=1000,
     )
+    overview_rollup_write(today, counts)
     audit_checkpoint()
     return len(counts)
