@@ -86,6 +86,33 @@ def measure_scope(
     return q
 
 
+def measure_scope_terms(user: User | AnonymousUser) -> list[Q]:
+    """What `user` may read as separate conditions whose union is `measure_scope(user)`:
+    the inspections read whole (a subquery on the inspection table), the measures the
+    user's units lead, those they are assigned (only while any assignment exists). Empty:
+    nothing. Same queries as `measure_scope`.
+
+    For counting the rows as a UNION of each term's ids: each term then has the whole
+    WHERE to choose its index with (a unit's led measures seek `ledger_measure_unit_rank`
+    with the state), where SQLite plans an OR of terms without statistics as one scan of
+    the state's index and PostgreSQL planned the unit's OR as a sequential scan."""
+    scope = view_scope(user)
+    terms: list[Q] = []
+    if scope.whole:
+        readable = Inspection.objects.filter(
+            scope.whole_q(organisation="organisation", inspection="pk")
+        )
+        terms.append(Q(inspection_id__in=readable.values("pk")))
+    if scope.units:
+        terms.append(scope.unit_q(unit="lead_unit", inspection="inspection"))
+        assigned = Assignment.objects.filter(
+            scope.unit_q(unit="unit", inspection="measure__inspection")
+        )
+        if assigned.exists():
+            terms.append(Q(pk__in=assigned.values("measure_id")))
+    return terms
+
+
 def visible_measures(user: User | AnonymousUser, *, ordered: bool = False) -> QuerySet[Measure]:
     """Every measure `user` may read (unordered; `ordered`: see `measure_scope`)."""
     scope = measure_scope(user, ordered=ordered)
