@@ -200,8 +200,8 @@ def _rectifying_only(query: LedgerQuery) -> bool:
 def _page_parts(
     user: User | AnonymousUser,
     query: LedgerQuery,
-    order: LedgerOrder,
     *,
+    terms: list[Q] | None,
     today: dt.date,
     calendar: WorkdayCalendar,
 ) -> list[QuerySet[Measure]]:
@@ -215,12 +215,12 @@ def _page_parts(
     filter keeps only measures being rectified, each scope term with the filter by rank
     (`measure_scope_terms`, `ledger_filter_q(by_rank=True)`) seeks its own index and one
     UNION sorts the few rows found (1 ms). Without such a filter the union would sort all
-    of the unit's measures (14 → 40 ms), so the walk stays."""
-    if order.sort == LedgerSort.UNIT and _rectifying_only(query):
-        terms = measure_scope_terms(user)
-        if len(terms) > 1:
-            condition = ledger_filter_q(query, today=today, calendar=calendar, by_rank=True)
-            return [Measure.objects.filter(term).filter(condition) for term in terms]
+    of the unit's measures (14 → 40 ms), so the walk stays. `terms`: the reader's scope
+    terms when the order and the filter call for a union (see `ledger_listing`), else None.
+    """
+    if terms is not None and len(terms) > 1:
+        condition = ledger_filter_q(query, today=today, calendar=calendar, by_rank=True)
+        return [Measure.objects.filter(term).filter(condition) for term in terms]
     return [filtered_measures(user, query, today=today, calendar=calendar, ordered=True)]
 
 
@@ -231,6 +231,7 @@ def capped_count(
     today: dt.date,
     calendar: WorkdayCalendar,
     cap: int = COUNT_CAP,
+    terms: list[Q] | None = None,
 ) -> int:
     """How many rows `filtered_measures(user, query)` has, counted up to `cap + 1`.
 
@@ -240,14 +241,14 @@ def capped_count(
     index without reading the rows — the busiest unit's "open", "red" and "stalled"
     counts at scale 0.1 took 30–40 ms through the OR on SQLite, and PostgreSQL read the
     unit's OR by a sequential scan. Without a filter the OR stays (SQLite streams it from
-    the two indexes, where the UNION's de-duplication cost the busiest unit 1 → 17 ms)."""
+    the two indexes, where the UNION's de-duplication cost the busiest unit 1 → 17 ms).
+    `terms`: the reader's `measure_scope_terms` if already read (saves their queries)."""
     condition = ledger_filter_q(query, today=today, calendar=calendar, by_rank=True)
     if not condition:
         return filtered_measures(user, query, today=today, calendar=calendar)[: cap + 1].count()
-    parts = [
-        Measure.objects.filter(term).filter(condition).values("pk")
-        for term in measure_scope_terms(user)
-    ]
+    if terms is None:
+        terms = measure_scope_terms(user)
+    parts = [Measure.objects.filter(term).filter(condition).values("pk") for term in terms]
     if not parts:
         return 0
     ids = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
@@ -270,7 +271,12 @@ def ledger_listing(
     `cursor_error`, never an exception."""
     today = today or clock.today()
     calendar = calendar or workday_calendar()
-    parts = _page_parts(user, query, order, today=today, calendar=calendar)
+    # Sorted by unit with a filter of measures being rectified, a unit's page is a union
+    # of its scope's terms (`_page_parts`); the count then reuses the terms read for it.
+    terms = None
+    if order.sort == LedgerSort.UNIT and _rectifying_only(query):
+        terms = measure_scope_terms(user)
+    parts = _page_parts(user, query, terms=terms, today=today, calendar=calendar)
     after = None
     cursor_error = None
     if cursor:
@@ -290,7 +296,7 @@ def ledger_listing(
     next_cursor = order.encode(order.key_of(measures[-1])) if len(fetched) > page_size else None
     count = 0
     if with_count:
-        count = capped_count(user, query, today=today, calendar=calendar)
+        count = capped_count(user, query, today=today, calendar=calendar, terms=terms)
     return LedgerListing(
         rows=rows,
         count=min(count, COUNT_CAP),
