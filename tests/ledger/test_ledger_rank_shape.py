@@ -89,8 +89,10 @@ def world() -> dict[str, Any]:
         for i, offset in enumerate(offsets):
             for j, state in enumerate(states):
                 n += 1
+                # In its own inspection the unit leads some measures too: the scope's
+                # terms overlap, and the count's UNION ALL must not count them twice.
                 own = inspection.organisation == unit
-                lead = others[n % 3] if own or (i + j) % 2 else unit
+                lead = others[n % 3] if (i + j) % (3 if own else 2) else unit
                 MeasureFactory(
                     inspection=inspection,
                     findings=[finding],
@@ -109,6 +111,9 @@ def world() -> dict[str, Any]:
     shared = Measure.objects.filter(inspection=inspections[0], lead_unit=others[1]).first()
     assert shared is not None
     AssignmentFactory(measure=shared, unit=unit)
+    led = Measure.objects.filter(inspection=inspections[2], lead_unit=unit).first()
+    assert led is not None
+    AssignmentFactory(measure=led, unit=unit)  # assigned what it already reads twice over
     user = UserFactory()
     RoleAssignment.objects.create(user=user, role=Role.UNIT, organisation=unit)
     office = UserFactory()
@@ -239,12 +244,17 @@ def test_sqlite_reads_a_units_rectifying_rows_from_the_unit_rank_index(
         assert "ledger_measure_unit_rank" in _plan(sql), sql
 
 
-def test_a_plain_ledger_and_an_office_count_without_a_union(world: dict[str, Any]) -> None:
-    """Without a filter a unit's count stays the OR (the union's de-duplication of all its
-    rows cost more), and an office's scope has a single term."""
-    assert _statements(world["user"], LedgerQuery(), LedgerOrder(LedgerSort.UNIT)) == []
+def test_an_office_counts_one_term_and_a_unit_a_union_all_of_disjoint_terms(
+    world: dict[str, Any],
+) -> None:
+    """An office's scope is one term (no union); a unit's plain ledger is counted as a
+    UNION ALL of its three disjoint terms (no de-duplication: the LIMIT stops early), and
+    its page keeps the walk in the sort's index."""
     red = LedgerQuery(signal=("red",))
     assert _statements(world["office"], red, LedgerOrder(LedgerSort.UNIT)) == []
+    plain = _statements(world["user"], LedgerQuery(), LedgerOrder(LedgerSort.UNIT))
+    assert len(plain) == 1 and plain[0].startswith("SELECT COUNT(*)")
+    assert plain[0].count("UNION ALL") == 2
 
 
 def test_sql_literal_writes_an_integer_and_refuses_anything_else() -> None:

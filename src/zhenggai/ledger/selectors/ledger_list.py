@@ -134,7 +134,9 @@ def _key_ids(
             return list(ordered.values_list("pk", flat=True)[:n])
         # The sort columns are selected so that the UNION can be ordered by them; the id
         # is always the last of them.
-        union = rows[0].values_list(*by).union(*(r.values_list(*by) for r in rows[1:]))
+        union = rows[0].values_list(*by).union(
+            *(r.values_list(*by) for r in rows[1:]), all=True
+        )
         return [row[-1] for row in union.order_by(*order.order_by(by))[:n]]
 
     if order.sort not in NULLABLE_LEAD:
@@ -214,7 +216,7 @@ def _page_parts(
     busiest unit's red signals by unit: 37 ms at scale 0.1 on SQLite). Instead, when the
     filter keeps only measures being rectified, each scope term with the filter by rank
     (`measure_scope_terms`, `ledger_filter_q(by_rank=True)`) seeks its own index and one
-    UNION sorts the few rows found (1 ms). Without such a filter the union would sort all
+    UNION ALL sorts the few rows found (1 ms). Without such a filter the union would sort all
     of the unit's measures (14 → 40 ms), so the walk stays. `terms`: the reader's scope
     terms when the order and the filter call for a union (see `ledger_listing`), else None.
     """
@@ -236,22 +238,19 @@ def capped_count(
     """How many rows `filtered_measures(user, query)` has, counted up to `cap + 1`.
 
     The same rows in a shape for counting (ledger 0010, docs/benchmarks.md): the scope as
-    a UNION of each term's ids (`scope.measure_scope_terms`) and the filter said on the
-    state's rank (`ledger_filter_q(by_rank=True)`), so each term is answered from its own
-    index without reading the rows — the busiest unit's "open", "red" and "stalled"
-    counts at scale 0.1 took 30–40 ms through the OR on SQLite, and PostgreSQL read the
-    unit's OR by a sequential scan. Without a filter the OR stays (SQLite streams it from
-    the two indexes, where the UNION's de-duplication cost the busiest unit 1 → 17 ms).
+    a UNION ALL of its disjoint terms' ids (`scope.measure_scope_terms`), the filter said
+    on the state's rank (`ledger_filter_q(by_rank=True)`), so each term is answered from
+    its own index without reading the rows (the busiest unit's "open", "red" and
+    "stalled" counts at scale 0.1 took 30–40 ms through the OR on SQLite), and the LIMIT
+    stops in the first term (PostgreSQL read the unit's OR by a sequential scan: 29 ms).
     `terms`: the reader's `measure_scope_terms` if already read (saves their queries)."""
     condition = ledger_filter_q(query, today=today, calendar=calendar, by_rank=True)
-    if not condition:
-        return filtered_measures(user, query, today=today, calendar=calendar)[: cap + 1].count()
     if terms is None:
         terms = measure_scope_terms(user)
     parts = [Measure.objects.filter(term).filter(condition).values("pk") for term in terms]
     if not parts:
         return 0
-    ids = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     return ids[: cap + 1].count()  # COUNT over a LIMITed subquery
 
 
