@@ -22,6 +22,10 @@ from zhenggai.ledger.models.inspection import (
 )
 from zhenggai.ledger.models.measure import (
     MEASURE_OPEN,
+    MEASURE_RECTIFYING,
+    MEASURE_STALLABLE,
+    RANK_CLOSED,
+    STALLABLE_STATES,
     Assignment,
     Extension,
     Measure,
@@ -35,7 +39,11 @@ from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
 __all__ = [
     "MEASURE_OPEN",
+    "MEASURE_RECTIFYING",
+    "MEASURE_STALLABLE",
+    "RANK_CLOSED",
     "STAGING_DAYS",
+    "STALLABLE_STATES",
     "Acceptance",
     "Aspect",
     "Assignment",

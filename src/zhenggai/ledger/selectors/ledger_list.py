@@ -21,15 +21,21 @@ from django.utils.translation import gettext_lazy
 
 from zhenggai import clock
 from zhenggai.accounts.models import Organisation, Person, User
-from zhenggai.core.signals import SignalResult
+from zhenggai.core.signals import Signal, SignalResult
 from zhenggai.core.workdays import WorkdayCalendar
-from zhenggai.ledger.models import Aspect, Assignment, Finding, Measure
-from zhenggai.ledger.selectors.filters import LedgerQuery, filtered_measures
+from zhenggai.ledger.models import RANK_CLOSED, Aspect, Assignment, Finding, Measure
+from zhenggai.ledger.selectors.filters import (
+    STATE_RANKS,
+    LedgerQuery,
+    filtered_measures,
+    ledger_filter_q,
+)
 from zhenggai.ledger.selectors.ledger_sort import (
     NULLABLE_LEAD,
     InvalidCursor,
     KeyValue,
     LedgerOrder,
+    LedgerSort,
     keyset_after,
     keyset_start,
 )
@@ -38,7 +44,11 @@ from zhenggai.ledger.selectors.pages import (
     _attach_primary_findings,
     _latest_progress_id,
 )
-from zhenggai.ledger.selectors.scope import visible_inspections, visible_measures
+from zhenggai.ledger.selectors.scope import (
+    measure_scope_terms,
+    visible_inspections,
+    visible_measures,
+)
 from zhenggai.ledger.signals_view import measure_signals
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -100,10 +110,14 @@ class LedgerListing:
 
 
 def _key_ids(
-    qs: QuerySet[Measure], order: LedgerOrder, after: tuple[KeyValue, ...] | None, limit: int
+    parts: list[QuerySet[Measure]],
+    order: LedgerOrder,
+    after: tuple[KeyValue, ...] | None,
+    limit: int,
 ) -> list[int]:
-    """Ids of up to `limit` rows after `after` in `order`: the rows whose leading column is
-    set, then (only when the page reaches them) those where it is empty.
+    """Ids of up to `limit` rows of the union of `parts` after `after` in `order`: the rows
+    whose leading column is set, then (only when the page reaches them) those where it is
+    empty. Several parts are one UNION statement, sorted once (see `_page_parts`).
 
     Only ids: when the database answers by collecting a unit's rows and sorting them (a
     unit's measures come from two indexes, OR'd), SQLite computes every selected column of
@@ -111,42 +125,59 @@ def _key_ids(
     busiest unit 10,000 rows to show 50. The page's rows are read by id afterwards."""
     columns = order.columns
 
-    def ids(rows: QuerySet[Measure], by: tuple[str, ...], n: int) -> list[int]:
-        return list(rows.order_by(*order.order_by(by)).values_list("pk", flat=True)[:n])
+    def each(rows: list[QuerySet[Measure]], *conditions: Q) -> list[QuerySet[Measure]]:
+        return [part.filter(*conditions) for part in rows]
+
+    def ids(rows: list[QuerySet[Measure]], by: tuple[str, ...], n: int) -> list[int]:
+        if len(rows) == 1:
+            ordered = rows[0].order_by(*order.order_by(by))
+            return list(ordered.values_list("pk", flat=True)[:n])
+        # The sort columns are selected so that the UNION can be ordered by them; the id
+        # is always the last of them.
+        union = rows[0].values_list(*by).union(
+            *(r.values_list(*by) for r in rows[1:]), all=True
+        )
+        return [row[-1] for row in union.order_by(*order.order_by(by))[:n]]
 
     if order.sort not in NULLABLE_LEAD:
         if after is not None:
-            qs = qs.filter(
+            parts = each(
+                parts,
                 keyset_start(columns[0], after[0], descending=order.descending),
                 keyset_after(columns, after, descending=order.descending),
             )
-        return ids(qs, columns, limit)
+        return ids(parts, columns, limit)
     lead = columns[0]
     found: list[int] = []
     if after is None or after[0] is not None:
-        dated = qs.filter(**{f"{lead}__isnull": False})
+        dated = each(parts, Q(**{f"{lead}__isnull": False}))
         if after is not None:
-            dated = dated.filter(
+            dated = each(
+                dated,
                 keyset_start(lead, after[0], descending=order.descending),
                 keyset_after(columns, after, descending=order.descending),
             )
         found = ids(dated, columns, limit)
         if len(found) == limit:
             return found
-    undated = qs.filter(**{f"{lead}__isnull": True})
+    undated = each(parts, Q(**{f"{lead}__isnull": True}))
     if after is not None and after[0] is None:
-        undated = undated.filter(
-            keyset_after(columns[1:], after[1:], descending=order.descending, lead_nullable=True)
+        undated = each(
+            undated,
+            keyset_after(columns[1:], after[1:], descending=order.descending, lead_nullable=True),
         )
     return found + ids(undated, columns[1:], limit - len(found))
 
 
 def _key_rows(
-    qs: QuerySet[Measure], order: LedgerOrder, after: tuple[KeyValue, ...] | None, limit: int
+    parts: list[QuerySet[Measure]],
+    order: LedgerOrder,
+    after: tuple[KeyValue, ...] | None,
+    limit: int,
 ) -> list[Measure]:
     """The rows of `_key_ids`, in its order, with inspection, units, people and the id of
     the latest progress report (one more query, by primary key)."""
-    ids = _key_ids(qs, order, after, limit)
+    ids = _key_ids(parts, order, after, limit)
     rows = (
         Measure.objects.filter(pk__in=ids)
         .select_related("inspection", "lead_unit", "responsible_leader", "responsible_person")
@@ -154,6 +185,73 @@ def _key_rows(
         .in_bulk()
     )
     return [rows[pk] for pk in ids]
+
+
+def _rectifying_only(query: LedgerQuery) -> bool:
+    """Whether every row `query` matches is still being rectified (ranked before closing:
+    stalled, a signal other than "none", or open states only). Then a unit's rows are read
+    from `ledger_measure_unit_rank` (lead unit, rank, deadline) — at most its open
+    measures, a few thousand for the busiest unit, not its 35,000 of every state."""
+    if query.stalled:
+        return True
+    if query.state and max(STATE_RANKS[s] for s in query.state) < RANK_CLOSED:
+        return True
+    return bool(query.signal) and Signal.NONE.value not in query.signal
+
+
+def _page_parts(
+    user: User | AnonymousUser,
+    query: LedgerQuery,
+    *,
+    terms: list[Q] | None,
+    today: dt.date,
+    calendar: WorkdayCalendar,
+) -> list[QuerySet[Measure]]:
+    """What one page is read from: `filtered_measures` in its ordered shape (the sort's
+    index walked and stopped after a page), except for a unit's reader sorting by unit.
+
+    There the walk cannot stop early: the reader's own unit is one run far into the
+    (lead unit, deadline, id) order, and the measures of the inspections it reads whole
+    are spread over every unit, so the walk read every other unit's rows first (the
+    busiest unit's red signals by unit: 37 ms at scale 0.1 on SQLite). Instead, when the
+    filter keeps only measures being rectified, each scope term with the filter by rank
+    (`measure_scope_terms`, `ledger_filter_q(by_rank=True)`) seeks its own index and one
+    UNION ALL sorts the few rows found (1 ms). Without such a filter the union would sort all
+    of the unit's measures (14 → 40 ms), so the walk stays. `terms`: the reader's scope
+    terms when the order and the filter call for a union (see `ledger_listing`), else None.
+    """
+    if terms is not None and len(terms) > 1:
+        condition = ledger_filter_q(query, today=today, calendar=calendar, by_rank=True)
+        return [Measure.objects.filter(term).filter(condition) for term in terms]
+    return [filtered_measures(user, query, today=today, calendar=calendar, ordered=True)]
+
+
+def capped_count(
+    user: User | AnonymousUser,
+    query: LedgerQuery,
+    *,
+    today: dt.date,
+    calendar: WorkdayCalendar,
+    cap: int = COUNT_CAP,
+    terms: list[Q] | None = None,
+) -> int:
+    """How many rows `filtered_measures(user, query)` has, counted up to `cap + 1`.
+
+    The same rows in a shape for counting (ledger 0010, docs/benchmarks.md): the scope as
+    a UNION ALL of its disjoint terms' ids (`scope.measure_scope_terms`), the filter said
+    on the state's rank (`ledger_filter_q(by_rank=True)`), so each term is answered from
+    its own index without reading the rows (the busiest unit's "open", "red" and
+    "stalled" counts at scale 0.1 took 30–40 ms through the OR on SQLite), and the LIMIT
+    stops in the first term (PostgreSQL read the unit's OR by a sequential scan: 29 ms).
+    `terms`: the reader's `measure_scope_terms` if already read (saves their queries)."""
+    condition = ledger_filter_q(query, today=today, calendar=calendar, by_rank=True)
+    if terms is None:
+        terms = measure_scope_terms(user)
+    parts = [Measure.objects.filter(term).filter(condition).values("pk") for term in terms]
+    if not parts:
+        return 0
+    ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return ids[: cap + 1].count()  # COUNT over a LIMITed subquery
 
 
 def ledger_listing(
@@ -172,7 +270,12 @@ def ledger_listing(
     `cursor_error`, never an exception."""
     today = today or clock.today()
     calendar = calendar or workday_calendar()
-    base = filtered_measures(user, query, today=today, calendar=calendar, ordered=True)
+    # Sorted by unit with a filter of measures being rectified, a unit's page is a union
+    # of its scope's terms (`_page_parts`); the count then reuses the terms read for it.
+    terms = None
+    if order.sort == LedgerSort.UNIT and _rectifying_only(query):
+        terms = measure_scope_terms(user)
+    parts = _page_parts(user, query, terms=terms, today=today, calendar=calendar)
     after = None
     cursor_error = None
     if cursor:
@@ -180,7 +283,7 @@ def ledger_listing(
             after = order.decode(cursor)
         except InvalidCursor as exc:
             cursor_error = str(exc)
-    fetched = _key_rows(base, order, after, page_size + 1)  # one more tells if a next page exists
+    fetched = _key_rows(parts, order, after, page_size + 1)  # one more tells if a next page exists
     measures = fetched[:page_size]
     _attach_primary_findings(measures)
     _attach_latest_progress(measures, "split")
@@ -192,8 +295,7 @@ def ledger_listing(
     next_cursor = order.encode(order.key_of(measures[-1])) if len(fetched) > page_size else None
     count = 0
     if with_count:
-        matching = filtered_measures(user, query, today=today, calendar=calendar)
-        count = matching[: COUNT_CAP + 1].count()  # COUNT over a LIMITed subquery
+        count = capped_count(user, query, today=today, calendar=calendar, terms=terms)
     return LedgerListing(
         rows=rows,
         count=min(count, COUNT_CAP),

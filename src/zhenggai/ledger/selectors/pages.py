@@ -65,15 +65,20 @@ class SqlLiteral(Value):
     SQLite re-prepares a statement whose WHERE has a bound parameter in a partial index's
     condition on every execution (to re-check that the index applies): 1.4 ms for the
     open-measure count with `state = ?`, 0.07 ms with `state = 'closed'`, same plan
-    (docs/benchmarks.md). Only for plain identifiers such as state names.
+    (docs/benchmarks.md). Only for plain identifiers such as state names, and integers
+    (a state's rank).
     """
 
-    def __init__(self, value: str) -> None:
-        if not value.isidentifier() or not value.isascii():
+    def __init__(self, value: str | int) -> None:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValueError(f"not a plain identifier or integer: {value!r}")
+        if isinstance(value, str) and (not value.isidentifier() or not value.isascii()):
             raise ValueError(f"not a plain identifier: {value!r}")
         super().__init__(value)
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if isinstance(self.value, int):
+            return str(int(self.value)), []
         return f"'{self.value}'", []
 
 
