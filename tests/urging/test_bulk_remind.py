@@ -17,7 +17,7 @@ from zhenggai.audit.models import AuditEntry
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.services.bulk import BulkInvalid, BulkRefused
 from zhenggai.notifications.models import Notification
-from zhenggai.urging.choices import Channel, EscalationStep
+from zhenggai.urging.choices import Channel, EscalationStep, ReminderKind
 from zhenggai.urging.models import Reminder
 from zhenggai.urging.services.manual import (
     ALREADY_TODAY,
@@ -39,6 +39,7 @@ def test_the_responsible_person_is_reminded_and_the_reminder_audited(ladder: Lad
     assert Channel.IN_APP in {r.channel for r in rows}
     assert {r.recipient_person_id for r in rows} == {ladder.person.pk}
     assert {r.step for r in rows} == {EscalationStep.RESPONSIBLE_PERSON}
+    assert {r.kind for r in rows} == {ReminderKind.MANUAL}  # not counted as the cycle's
     note = Notification.objects.get(user=ladder.person.user)
     assert "2026-09-30" in note.body and note.object_id == str(ladder.measure.pk)
     [entry] = AuditEntry.objects.filter(action="measure.remind")

@@ -15,6 +15,7 @@ class ReminderKind(models.TextChoices):
     BEFORE_DEADLINE = "before_deadline", _("到期提醒")
     ESCALATION = "escalation", _("逐级督办")
     DIGEST = "digest", _("汇总提醒")
+    MANUAL = "manual", _("手动提醒")
 
 
 class EscalationStep(models.IntegerChoices):

@@ -9,8 +9,8 @@ reminder is a `Reminder` row per channel (the proof, as for the cycle's) whose k
 the day, so a measure is reminded by hand at most once a day (`ALREADY_TODAY`), and one
 audit entry `measure.remind` per measure.
 
-The rows are of kind "before the deadline" (到期提醒): the choices have no "by hand" kind
-yet, and adding one is a migration of the urging app; the `manual:` key tells them apart.
+The rows are of their own kind (手动提醒), so the cycle's ladder and digests — which read
+the "before the deadline" and escalation kinds — neither count nor repeat them.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def measure_remind(*, measure: Measure, actor: User, today: dt.date | None = Non
     sent = 0
     for recipient in recipients:
         sent += deliver(
-            recipient=recipient, kind=ReminderKind.BEFORE_DEADLINE, subject=subject, body=body,
+            recipient=recipient, kind=ReminderKind.MANUAL, subject=subject, body=body,
             key_for=key_for, target=Target(measure, None), sent_at=clock.now(), mail=mail,
         )
     mail_on_commit(mail)
