@@ -6,26 +6,20 @@ it; the migration's backfill; the stored time never moving back."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
-from benchmarks import generate as bench
 from django.apps import apps
 from django.db import connection
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from tests.factories import MeasureFactory, ProgressReportFactory
-from zhenggai.accounts.models import Organisation
+from tests.generated import generated_ledger
 from zhenggai.ledger.models import (
-    Aspect,
-    Finding,
     Inspection,
     Measure,
-    MeasureFinding,
-    Problem,
     ProgressReport,
 )
 from zhenggai.ledger.selectors.filters import (
@@ -60,15 +54,7 @@ def stalled_by_reports(query: LedgerQuery, *, today: dt.date) -> Q:
 def generated() -> list[Inspection]:
     """Three inspections as the benchmark generator writes them (reports spread over the
     months since feedback); the third with its own, shorter stalled threshold."""
-    models = [Organisation, Inspection, Aspect, Problem, Finding, Measure, MeasureFinding,
-              ProgressReport]
-    rng = random.Random(11)
-    loader = bench.Loader(models, batch=10_000)
-    ledger = bench.Ledger(loader, rng, bench.build_organisations(loader, rng, bench.MIN_UNITS))
-    for _ in range(3):
-        ledger.inspection(20, 80, 400)
-    loader.flush()
-    inspections = list(Inspection.objects.order_by("pk"))
+    inspections = generated_ledger(3, 20, 80, 400, seed=11)
     Inspection.objects.filter(pk=inspections[2].pk).update(stalled_working_days=3)
     return inspections
 

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import random
 from pathlib import Path
 
 import pytest
-from benchmarks import generate as bench
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import FindingFactory, MeasureFactory, ProgressReportFactory
-from zhenggai.accounts.models import Organisation
+from tests.generated import generated_ledger
 from zhenggai.core.document import tree_signature
 from zhenggai.core.figure_check import check_figures
 from zhenggai.core.parser import parse_file, parse_text
 from zhenggai.core.synthetic import Style, generate
 from zhenggai.ledger.choices import MeasureState
 from zhenggai.ledger.models import (
-    Aspect,
     Finding,
     Inspection,
     Measure,
-    MeasureFinding,
-    Problem,
-    ProgressReport,
 )
 from zhenggai.ledger.services.importing import document_import
 from zhenggai.publication.selectors import announcement_facts
@@ -83,15 +77,7 @@ def test_generated_ledgers_come_back_through_the_announcement(style: Style) -> N
 def test_benchmark_ledgers_come_back_through_the_announcement() -> None:
     """Ledgers as benchmarks/generate.py writes them: states, progress, explanations and
     measures serving a second finding — the round trip and the figure check hold."""
-    models = [Organisation, Inspection, Aspect, Problem, Finding, Measure, MeasureFinding,
-              ProgressReport]
-    rng = random.Random(7)
-    loader = bench.Loader(models, batch=10_000)
-    ledger = bench.Ledger(loader, rng, bench.build_organisations(loader, rng, bench.MIN_UNITS))
-    for _ in range(3):
-        ledger.inspection(24, 70, 200)
-    loader.flush()
-    for inspection in Inspection.objects.order_by("pk"):
+    for inspection in generated_ledger(3, 24, 70, 200, seed=7):
         document = parse_text(generated_text(inspection)[0])
         assert document.counts == {
             "aspects": inspection.aspects.count(),

@@ -8,7 +8,6 @@ kind."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 from collections import defaultdict
 from importlib import import_module
 from typing import Any
@@ -16,8 +15,7 @@ from typing import Any
 import pytest
 from benchmarks import generate as bench
 from django.apps import apps
-from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
 from tests.factories import (
@@ -27,17 +25,14 @@ from tests.factories import (
     ProblemFactory,
     UserFactory,
 )
+from tests.generated import generated_ledger
 from zhenggai.accounts.models import Organisation
 from zhenggai.ledger.choices import CloseOutState
 from zhenggai.ledger.models import (
-    Aspect,
     CloseOutRequest,
-    Finding,
     Inspection,
     Measure,
     MeasureFinding,
-    Problem,
-    ProgressReport,
 )
 from zhenggai.ledger.selectors.cards import DONE_STATES
 from zhenggai.ledger.selectors.filters import RECURRING_RETURNS, LedgerQuery, ledger_filter_q
@@ -68,18 +63,7 @@ def generated() -> list[Inspection]:
     """Four generated inspections (shared aspect titles, units leading in several), plus
     what the generator never writes: measures returned twice, a measure without a lead
     unit and one under an aspect without a title."""
-    models = [Organisation, Inspection, Aspect, Problem, Finding, Measure, MeasureFinding,
-              ProgressReport]
-    rng = random.Random(7)
-    loader = bench.Loader(models, batch=10_000)
-    ledger = bench.Ledger(loader, rng, bench.build_organisations(loader, rng, bench.MIN_UNITS))
-    for _ in range(4):
-        ledger.inspection(12, 40, 120)
-    loader.flush()
-    with connection.cursor() as cursor:  # PostgreSQL: the factories' ids after the loader's
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
-    inspections = list(Inspection.objects.order_by("pk"))
+    inspections = generated_ledger(4, 12, 40, 120, seed=7)
     first = inspections[0]
     office = UserFactory()
     for measure in Measure.objects.filter(inspection=first).exclude(state="closed")[:3]:
