@@ -260,14 +260,21 @@ def test_a_search_for_zhenggai_is_the_icontains_reference_in_all_three_kinds(
     assert found >= 10
 
 
-@pytest.mark.parametrize("walk", [False, True], ids=["postings", "walk"])
-def test_both_shapes_give_the_reference(ledger: list[Inspection], monkeypatch: Any, walk: bool) -> None:
-    """Whichever shape `_plan` picks, from the postings or walking the ledger with a probe
-    per row, the rows, their order and the counts are the reference's — for a reader of
-    everything and for a unit that reads a few measures."""
-    monkeypatch.setattr(
-        search_module, "_plan", lambda kind, grams, start: search_module._Plan(walk, walk)
-    )
+@pytest.mark.parametrize("shape", ["rarest", "postings", "walk"])
+def test_every_shape_gives_the_reference(ledger: list[Inspection], monkeypatch: Any, shape: str) -> None:
+    """Whichever shape `_plan` picks — the rarest gram's postings, the grams' intersection,
+    or walking the ledger with a probe per row — the rows, their order and the counts are
+    the reference's, for a reader of everything and for a unit that reads a few measures."""
+    plan = search_module._plan
+
+    def forced(kind: str, grams: list[str], start: int) -> Any:
+        if shape == "rarest":
+            chosen = plan(kind, grams, start)
+            assert chosen.ids is not None  # the test ledger is small: every gram is rare
+            return chosen
+        return search_module._Plan(shape == "walk", shape == "walk")
+
+    monkeypatch.setattr(search_module, "_plan", forced)
     monkeypatch.setattr(search_module, "PAGE_SIZE", 7)
     seed = ledger[0]
     unit = OrganisationFactory(parent=seed.organisation)
@@ -276,7 +283,7 @@ def test_both_shapes_give_the_reference(ledger: list[Inspection], monkeypatch: A
     unit_user = UserFactory()
     RoleAssignment.objects.create(user=unit_user, role=Role.UNIT, organisation=unit)
     admin = _admin_of(ledger)
-    for query in ["整改", "制度", "问题", *_words(ledger, 4)]:
+    for query in ["整改", "制度", "问题", "鹦鹉螺", *_words(ledger, 4)]:
         query = " ".join(query.split())
         if len(query) < 2:
             continue
@@ -286,6 +293,16 @@ def test_both_shapes_give_the_reference(ledger: list[Inspection], monkeypatch: A
             assert search(admin, query).counts[kind] == min(len(expected), COUNT_CAP)
         theirs = _icontains(query, "m", ledger)
         assert _all(unit_user, query, "m") == [pk for pk in theirs if pk in {m.pk for m in mine}]
+        for kind in ("f", "p"):
+            # A unit reads the findings and problems above its measures.
+            above = {
+                "f": Finding.objects.filter(measure_links__measure__in=mine),
+                "p": Problem.objects.filter(findings__measure_links__measure__in=mine),
+            }[kind].values_list("pk", flat=True)
+            readable = set(above)
+            assert _all(unit_user, query, kind) == [
+                pk for pk in _icontains(query, kind, ledger) if pk in readable
+            ], (query, kind)
 
 
 def test_counts_stop_at_the_cap_and_pages_do_not(ledger: list[Inspection], monkeypatch: Any) -> None:
@@ -309,6 +326,7 @@ def test_the_plan_walks_for_common_words_and_reads_postings_for_rare_ones(
     its postings (walking would visit every row for nothing)."""
     Measure.objects.update(target="完成鹦鹉螺验收")  # in every measure
     search_index_rebuild()
+    monkeypatch.setattr(search_module, "RARE", 0)
     common = search_module._plan("m", query_grams("鹦鹉螺"), 0)
     absent = search_module._plan("m", query_grams("鹦鹉螺号"), 0)
     assert common.head_walk and not absent.head_walk and not absent.count_walk
@@ -317,3 +335,23 @@ def test_the_plan_walks_for_common_words_and_reads_postings_for_rare_ones(
     monkeypatch.setattr(search_module, "COUNT_CAP", 1)
     assert search_module._plan("m", query_grams("鹦鹉螺"), 0).count_walk
     assert not search_module._plan("m", query_grams("鹦鹉螺号"), 0).count_walk
+
+
+def test_a_rare_gram_is_read_alone_and_an_absent_one_ends_the_search(
+    ledger: list[Inspection], django_assert_max_num_queries: Any
+) -> None:
+    """At most `RARE` postings: the rarest gram's alone (the substring match confirms
+    them); a gram in no row: no query after the plan's."""
+    measure = Measure.objects.filter(inspection=ledger[0]).order_by("pk").first()
+    assert measure is not None
+    Measure.objects.filter(pk=measure.pk).update(target="完成鹦鹉螺验收")
+    search_index_rebuild()
+    plan = search_module._plan("m", query_grams("整改鹦鹉螺"), 0)
+    assert plan.ids == (measure.pk,) and not plan.count_walk and not plan.head_walk
+    assert search_module._plan("m", query_grams("鹦鹉螺号"), 0).ids == ()
+    user = _admin_of(ledger)
+    assert [h.obj.pk for h in search(user, "鹦鹉螺", kind="m").hits] == [measure.pk]
+    planned = 3 * (1 + len(query_grams("螺号鹦鹉")))  # per kind: the ids' span, each gram
+    with django_assert_max_num_queries(planned + 2):  # and the user's scope
+        nothing = search(user, "螺号鹦鹉")
+    assert nothing.total == 0 and not nothing.hits
