@@ -13,6 +13,13 @@ the median and the 90th percentile are printed, with the status code and the num
 queries of one request. A page that is not installed yet answers 404 and is reported as
 such, not as a crash. Prints a Markdown table for docs/benchmarks.md.
 
+Issue #10's pages (the ledger in its filters and sorts, the detail pages, the inspection
+dashboard, the homes) and issue #11's: the search (a common word, a long phrase, a phrase
+of findings), a saved view opened (each reader's "红灯未办结", made through the service)
+and the list of saved views, and 总览 over every inspection the reader sees. Before timing,
+the database is migrated, the search index built when empty (the generator writes rows
+around the services) and today's rollup taken when missing, as the daily cycle does.
+
 To time another page, add one line to PAGES: a name and a function from the `Subjects`
 (ids picked from the generated ledger) and the reader to the URL.
 """
@@ -34,8 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate  # sibling script, importable once its folder is on sys.path
 
-#: Targets of issue #10 (ms): ledger and detail pages, the dashboard.
-TARGET_MS = {"ledger": 50, "detail": 50, "dashboard": 100}
+#: Targets (ms) of issue #10 (ledger and detail pages, the inspection dashboard) and of
+#: issue #11 (the search, a saved view — a ledger page —, the cross-inspection dashboard).
+TARGET_MS = {"ledger": 50, "detail": 50, "dashboard": 100, "search": 50}
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,8 @@ class Subjects:
     finding: int
     measure: int
     unit: int
+    #: The query string of each reader's saved view (by user id).
+    saved: dict[int, str]
 
 
 def _ledger_cursor(s: Subjects, user: Any) -> str:
@@ -82,7 +92,16 @@ PAGES: list[tuple[str, str, Callable[[Subjects, Any], str]]] = [
     ("measure page", "detail", lambda s, u: _reverse("ledger:measure-detail", s.measure)),
     ("inspection dashboard", "dashboard", lambda s, u: _reverse("ledger:dashboard", s.inspection)),
     ("home", "dashboard", lambda s, u: "/"),
+    ("search 整改 (common)", "search", lambda s, u: "/search/?q=整改"),
+    ("search 规范财务审批流程 (long)", "search", lambda s, u: "/search/?q=规范财务审批流程"),
+    ("search 公务用车 (findings)", "search", lambda s, u: "/search/?q=公务用车"),
+    ("saved view (open, red, by deadline)", "ledger", lambda s, u: f"/ledger/?{s.saved[u.pk]}"),
+    ("saved views list", "ledger", lambda s, u: "/ledger/views/"),
+    ("总览 (cross-inspection, rollup)", "dashboard", lambda s, u: "/overview/"),
 ]
+
+#: The filters of the saved view each reader opens: measures still open with a red signal.
+SAVED_QUERY = "state=planned&state=in_progress&state=returned&signal=red"
 
 
 def _subjects_and_readers() -> tuple[Subjects, dict[str, Any]]:
@@ -130,8 +149,43 @@ def _subjects_and_readers() -> tuple[Subjects, dict[str, Any]]:
         finding=link.finding_id if link else 0,
         measure=measure.pk,
         unit=unit.pk,
+        saved={user.pk: _saved_view(user) for user in (office, liaison)},
     )
     return subjects, {"office": office, f"unit ({unit.name})": liaison}
+
+
+def _saved_view(user: Any) -> str:
+    """The query string of `user`'s saved view (created through the service once)."""
+    from django.http import QueryDict
+
+    from zhenggai.ledger.models import SavedView
+    from zhenggai.ledger.selectors.filters import LedgerQuery
+    from zhenggai.ledger.services.saved_views import saved_view_create
+
+    view = SavedView.objects.filter(user=user, name="红灯未办结").first()
+    if view is None:
+        query = LedgerQuery.from_querydict(QueryDict(SAVED_QUERY))
+        view = saved_view_create(user=user, name="红灯未办结", query=query)
+    return view.query
+
+
+def _prepare() -> None:
+    """What the search and 总览 read besides the ledger: the bigram index (built once, the
+    generator writes around the services) and today's rollup (the daily cycle's)."""
+    from zhenggai import clock
+    from zhenggai.ledger.models import SearchGram
+    from zhenggai.ledger.services.search_index import search_index_rebuild
+    from zhenggai.urging.models import OverviewRollup
+    from zhenggai.urging.services import snapshot_take
+
+    if not SearchGram.objects.exists():
+        t0 = time.perf_counter()
+        search_index_rebuild()
+        print(f"(search index built in {time.perf_counter() - t0:.0f} s)")
+    if not OverviewRollup.objects.filter(taken_on=clock.today()).exists():
+        t0 = time.perf_counter()
+        snapshot_take(today=clock.today())
+        print(f"(today's rollup taken in {time.perf_counter() - t0:.0f} s)")
 
 
 def _time(client: Any, url: str, repeat: int) -> tuple[int, int, float, float, float]:
@@ -179,9 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.generate:
         generate.build(args.scale, verbose=False)
 
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
+    call_command("migrate", verbosity=0)
+    _prepare()
     subjects, readers = _subjects_and_readers()
     vendor = connection.vendor
     load = os.getloadavg()

@@ -9,7 +9,9 @@ and raises what it is given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -308,29 +310,74 @@ class ViewScope:
         return q
 
 
+@dataclass(frozen=True)
+class _Held:
+    """One role the user holds, as the scopes read it."""
+
+    role: str
+    organisation_id: int
+    path: str
+    include_subtree: bool
+    inspection_id: int | None
+
+
+#: The role rows read in the current `roles_read_once` block, by user id; None outside one.
+_READ: ContextVar[dict[int, tuple[_Held, ...]] | None] = ContextVar("zhenggai_roles", default=None)
+
+
+@contextmanager
+def roles_read_once() -> Iterator[None]:
+    """Within the block, each user's role rows are read once (`view_scope`, `roles_held`).
+
+    A page asks for them from its view, its selectors and the shell's navigation — five to
+    seven identical queries a page, a few milliseconds of each ledger page on PostgreSQL.
+    The middleware `accounts.middleware.roles_read_once_middleware` opens one block per
+    request; outside a block (services, commands, tests calling selectors) every call reads
+    the database, so a role granted a moment ago is always seen."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def _held(user: User) -> tuple[_Held, ...]:
+    read = _READ.get()
+    if read is not None and user.pk in read:
+        return read[user.pk]
+    rows = tuple(
+        _Held(ra.role, ra.organisation_id, ra.organisation.path, ra.include_subtree, ra.inspection_id)
+        for ra in RoleAssignment.objects.filter(user=user).select_related("organisation").order_by("pk")
+    )
+    if read is not None:
+        read[user.pk] = rows
+    return rows
+
+
 def view_scope(user: User | AnonymousUser) -> ViewScope:
-    """The user's `ViewScope` (one query); empty for anonymous and inactive users."""
+    """The user's `ViewScope` (one query, none more within `roles_read_once`); empty for
+    anonymous and inactive users."""
     if not isinstance(user, User) or not user.is_active:
         return ViewScope()
     whole: list[Grant] = []
     units: list[Grant] = []
-    rows = RoleAssignment.objects.filter(user=user).select_related("organisation")
-    for ra in rows.order_by("pk"):
-        grant = Grant(ra.organisation_id, ra.organisation.path, ra.include_subtree, ra.inspection_id)
-        if Action.VIEW in ROLE_ACTIONS.get(ra.role, ()):
+    for held in _held(user):
+        grant = Grant(held.organisation_id, held.path, held.include_subtree, held.inspection_id)
+        if Action.VIEW in ROLE_ACTIONS.get(held.role, ()):
             whole.append(grant)
-        if ra.role == Role.UNIT:
+        if held.role == Role.UNIT:
             units.append(grant)
     return ViewScope(tuple(whole), tuple(units))
 
 
 def roles_held(user: User | AnonymousUser) -> frozenset[str]:
-    """The roles the user holds somewhere (one query): which home page and which links suit
-    them. Only for choosing what to show; each page and service still asks `may` about its
-    own object, so a link shown by mistake leads to a refusal, never to access."""
+    """The roles the user holds somewhere (one query, none more within `roles_read_once`):
+    which home page and which links suit them. Only for choosing what to show; each page
+    and service still asks `may` about its own object, so a link shown by mistake leads to
+    a refusal, never to access."""
     if not isinstance(user, User) or not user.is_active:
         return frozenset()
-    return frozenset(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+    return frozenset(held.role for held in _held(user))
 
 
 def actions_of(roles: Iterable[str]) -> frozenset[Action]:
