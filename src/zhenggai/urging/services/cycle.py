@@ -2,7 +2,8 @@
 
 For each open target it finds the event owed today (events.py) and its recipients on the
 ladder (recipients.py), sends what has not been sent (one transaction per item, with its
-notice and audit entry), then the digests (digest.py) and the snapshot (snapshot.py).
+notice and audit entry), then the digests (digest.py), the snapshot (snapshot.py) and, on
+SQLite, the planner's statistics (statistics.py).
 Running it twice a day sends nothing twice; a concurrent run loses the race on the unique
 `dedupe_key` and counts the item as skipped.
 """
@@ -30,6 +31,7 @@ from zhenggai.urging.services.events import Event, escalation_history, event_for
 from zhenggai.urging.services.notices import issue_notice
 from zhenggai.urging.services.recipients import Offices, ladder, urged_targets
 from zhenggai.urging.services.snapshot import snapshot_take
+from zhenggai.urging.services.statistics import planner_statistics_refresh
 from zhenggai.urging.services.thresholds import LEVEL_FOR_STEP, remind_before_working_days
 from zhenggai.workdays.selectors import workday_calendar
 
@@ -60,6 +62,8 @@ class RemindResult:
     skipped: int = 0
     explanations_expired: int = 0
     snapshot_rows: int = 0
+    #: The database's planner statistics were refreshed (SQLite: `statistics.py`).
+    statistics_refreshed: bool = False
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -71,13 +75,14 @@ class RemindResult:
             "skipped": self.skipped,
             "explanations_expired": self.explanations_expired,
             "snapshot_rows": self.snapshot_rows,
+            "statistics_refreshed": self.statistics_refreshed,
             "warnings": self.warnings,
         }
 
 
 def remind_run(*, today: dt.date, calendar: WorkdayCalendar | None = None) -> RemindResult:
     """The daily cycle: reminders, escalation with notices, digests, expired explanations,
-    snapshot, checkpoint.
+    snapshot, checkpoint, the planner's statistics (SQLite).
 
     Run for another day (`zhenggai remind --today`, a missed day caught up), its records
     are dated that day at the current time of day: the ladder reads the day each step was
@@ -125,6 +130,7 @@ def _remind_run(*, today: dt.date, calendar: WorkdayCalendar | None) -> RemindRe
     # Before the snapshot, so that its figures count the reopened findings as open.
     result.explanations_expired = len(explanations_expire(today=today))
     result.snapshot_rows = snapshot_take(today=today, calendar=calendar)
+    result.statistics_refreshed = planner_statistics_refresh()
     return result
 
 
