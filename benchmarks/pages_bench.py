@@ -262,11 +262,9 @@ def main(argv: list[str] | None = None) -> int:
             path = build_url(subjects, user)
             status, queries, least, median, p90 = _time(client, path, args.repeat)
             target = TARGET_MS[kind]
-            if status == 404:
-                print(
-                    f"| {name} | {reader_name} | 404 (not installed) | {queries} | — | — | — "
-                    f"| {target} |"
-                )
+            if status in (403, 404):
+                why = "not installed" if status == 404 else "not this reader's page"
+                print(f"| {name} | {reader_name} | {status} ({why}) | {queries} | — | — | — | {target} |")
                 continue
             mark = "" if least < target else " ✗"
             print(

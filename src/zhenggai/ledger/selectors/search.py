@@ -39,8 +39,6 @@ from django.db.models import (
     Exists,
     F,
     FilteredRelation,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -248,8 +246,12 @@ def _plan(kind: str, grams: list[str], start: int) -> _Plan:
     only as far as the decision needs (one capped index range each), so reading them costs
     at most max(√(k·N), RARE) entries."""
     model, _ = MODELS[kind]
-    ids = model.objects.aggregate(top=Max("pk"), bottom=Min("pk"))
-    top = ids["top"] - ids["bottom"] + 1 if ids["top"] is not None else 0
+    # The lowest id and, in a subquery, the highest: each read from one end of the primary
+    # key, where SQLite answered MAX(id), MIN(id) together by reading every row (20 ms for
+    # 250,000 measures).
+    last = Subquery(model.objects.order_by("-pk").values("pk")[:1])
+    ends = model.objects.order_by("pk").annotate(last=last).values_list("pk", "last").first()
+    top = ends[1] - ends[0] + 1 if ends else 0
     need = max(COUNT_CAP, start + PAGE_SIZE + 1)
     enough = max(isqrt(need * top), RARE) + 1
     sizes = {
@@ -373,7 +375,12 @@ def search(
                 _InIds(F("pk"), [pk for i, pk in matches if i in inspections])
             )
     else:
-        shape = _rows(kind, query, grams, scopes[kind], plan=plan, walk=plan.head_walk)
+        head_scope = scopes[kind]
+        if kind == SearchKind.MEASURE and plan.head_walk:
+            # The scope on the join, so that the walk follows the ledger's order: a unit's
+            # indexed OR collected all its measures first (SQLite, scale 0.1: 44 → 1 ms).
+            head_scope = measure_scope(user, ordered=True)
+        shape = _rows(kind, query, grams, head_scope, plan=plan, walk=plan.head_walk)
         head = list(
             shape.order_by("-inspection_id").values_list("inspection_id", flat=True)[
                 : start + PAGE_SIZE + 1
