@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from tests.factories import OrganisationFactory, UserFactory
 from zhenggai.accounts.choices import Role
@@ -355,3 +355,30 @@ def test_a_rare_gram_is_read_alone_and_an_absent_one_ends_the_search(
     with django_assert_max_num_queries(planned + 2):  # and the user's scope
         nothing = search(user, "螺号鹦鹉")
     assert nothing.total == 0 and not nothing.hits
+
+
+def test_a_list_of_ids_cut_at_the_cap_still_pages_in_ledger_order(
+    ledger: list[Inspection], monkeypatch: Any
+) -> None:
+    """The rare shape reads at most what the count and the page need; a page whose last
+    inspection goes beyond that cut is read again from the postings, whole and in order."""
+    monkeypatch.setattr(search_module, "COUNT_CAP", 3)
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 4)
+    # The tree's order against the ids' (rows are read in id order within an inspection):
+    # the rows past the cut are then the first of their inspection, not the last.
+    Problem.objects.update(sort_order=100_000 - F("sort_order") - F("id"))
+    Finding.objects.update(sort_order=100_000 - F("sort_order") - F("id"))
+    Measure.objects.update(no=None)
+    user = _admin_of(ledger)
+    tried = 0
+    for query in ["整改", "制度", "问题", "工作", *_words(ledger, 6)]:
+        for kind in ("m", "f", "p"):
+            expected = _icontains(query, kind, ledger)
+            if len(expected) <= 8 or len(query) < 2:
+                continue  # several pages, each past the cut
+            assert search_module._plan(kind, query_grams(query), 0).ids is not None
+            assert _all(user, query, kind) == expected, (query, kind)
+            first = search(user, query, kind=kind)
+            assert first.counts[kind] == 3 and kind in first.capped
+            tried += 1
+    assert tried >= 3
