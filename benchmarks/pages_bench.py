@@ -171,8 +171,9 @@ def _saved_view(user: Any) -> str:
 
 
 def _prepare() -> None:
-    """What the search and 总览 read besides the ledger: the bigram index (built once, the
-    generator writes around the services) and today's rollup (the daily cycle's)."""
+    """What the search and 总览 read besides the ledger, as a deployed installation has it:
+    the bigram index (built once, the generator writes around the services), today's
+    rollup and the planner's statistics (both the daily cycle's)."""
     from zhenggai import clock
     from zhenggai.ledger.models import SearchGram
     from zhenggai.ledger.services.search_index import search_index_rebuild

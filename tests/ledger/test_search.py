@@ -360,8 +360,8 @@ def test_a_rare_gram_is_read_alone_and_an_absent_one_ends_the_search(
 def test_a_list_of_ids_cut_at_the_cap_still_pages_in_ledger_order(
     ledger: list[Inspection], monkeypatch: Any
 ) -> None:
-    """The rare shape reads at most what the count and the page need; a page whose last
-    inspection goes beyond that cut is read again from the postings, whole and in order."""
+    """The rare shape reads the matches' inspections only as far as the count and the page
+    need; a page whose last inspection goes past that cut still has all its rows, in order."""
     monkeypatch.setattr(search_module, "COUNT_CAP", 3)
     monkeypatch.setattr(search_module, "PAGE_SIZE", 4)
     # The tree's order against the ids' (rows are read in id order within an inspection):

@@ -310,19 +310,10 @@ class ViewScope:
         return q
 
 
-@dataclass(frozen=True)
-class _Held:
-    """One role the user holds, as the scopes read it."""
-
-    role: str
-    organisation_id: int
-    path: str
-    include_subtree: bool
-    inspection_id: int | None
-
-
 #: The role rows read in the current `roles_read_once` block, by user id; None outside one.
-_READ: ContextVar[dict[int, tuple[_Held, ...]] | None] = ContextVar("zhenggai_roles", default=None)
+_READ: ContextVar[dict[int, tuple[tuple[str, Grant], ...]] | None] = ContextVar(
+    "zhenggai_roles", default=None
+)
 
 
 @contextmanager
@@ -341,12 +332,13 @@ def roles_read_once() -> Iterator[None]:
         _READ.reset(token)
 
 
-def _held(user: User) -> tuple[_Held, ...]:
+def _held(user: User) -> tuple[tuple[str, Grant], ...]:
+    """(role, where it is held) of each of the user's role assignments."""
     read = _READ.get()
     if read is not None and user.pk in read:
         return read[user.pk]
     rows = tuple(
-        _Held(ra.role, ra.organisation_id, ra.organisation.path, ra.include_subtree, ra.inspection_id)
+        (ra.role, Grant(ra.organisation_id, ra.organisation.path, ra.include_subtree, ra.inspection_id))
         for ra in RoleAssignment.objects.filter(user=user).select_related("organisation").order_by("pk")
     )
     if read is not None:
@@ -361,11 +353,10 @@ def view_scope(user: User | AnonymousUser) -> ViewScope:
         return ViewScope()
     whole: list[Grant] = []
     units: list[Grant] = []
-    for held in _held(user):
-        grant = Grant(held.organisation_id, held.path, held.include_subtree, held.inspection_id)
-        if Action.VIEW in ROLE_ACTIONS.get(held.role, ()):
+    for role, grant in _held(user):
+        if Action.VIEW in ROLE_ACTIONS.get(role, ()):
             whole.append(grant)
-        if held.role == Role.UNIT:
+        if role == Role.UNIT:
             units.append(grant)
     return ViewScope(tuple(whole), tuple(units))
 
@@ -377,7 +368,7 @@ def roles_held(user: User | AnonymousUser) -> frozenset[str]:
     a refusal, never to access."""
     if not isinstance(user, User) or not user.is_active:
         return frozenset()
-    return frozenset(held.role for held in _held(user))
+    return frozenset(role for role, _ in _held(user))
 
 
 def actions_of(roles: Iterable[str]) -> frozenset[Action]:

@@ -11,13 +11,13 @@ The cost follows the matches, and a common word (整改) stands in half the ledg
 visits every match: counts stop at `COUNT_CAP` ("超过 500 条"), and each step picks a shape by
 the posting lists' sizes (read capped, `_plan`). A word whose rarest gram is in at most
 `RARE` rows is read from that gram's postings alone, fetched as ids: one query confirms them
-by primary key (the substring match and the user's scope) and returns every match's
-inspection, which gives both the count and the page's inspections; a gram in no row ends
-the kind's search there. A larger posting list, not dense enough to walk, is joined as a
+by primary key (the substring match and the user's scope) and returns the matches'
+inspections, newest first, as far as the count and the page need; a gram in no row ends the
+kind's search there. A larger posting list, not dense enough to walk, is joined as a
 subquery (`pk IN` the grams' intersection). A common word walks the ledger's own order and
-asks the index of each row whether it holds the rarest gram (`EXISTS` on the unique (kind,
-gram, object_id) index; the substring match confirms the rest), stopping at the page or
-the cap — with dense matches that is a few rows, where the postings are thousands.
+asks the index of each row whether it holds the rarest gram (a scalar probe of the unique
+(kind, gram, object_id) index; the substring match confirms the rest), stopping at the page
+or the cap — with dense matches that is a few rows, where the postings are thousands.
 
 Why ids: with the postings as a subquery, PostgreSQL joins them to a sequential scan that
 runs the substring match on every text of the kind (with an INTERSECT of several lists,
@@ -28,7 +28,6 @@ candidates by primary key. The list is one parameter (`_InIds`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import isqrt
 from typing import Any
@@ -200,8 +199,8 @@ def _rows(
 ) -> QuerySet[Any]:
     """The user's matches of `kind`, in one of three shapes with the same rows: from the
     rarest gram's postings when `plan` has them; else from the postings' intersection
-    (`walk=False`), or with an EXISTS probe of the index per row, for a caller that walks
-    the rows in an order of its own and stops early (`walk=True`)."""
+    (`walk=False`), or with a probe of the index per row, for a caller that walks the rows
+    in an order of its own and stops early (`walk=True`)."""
     model, fields = MODELS[kind]
     if plan.ids is not None:
         if not plan.ids:
@@ -341,21 +340,18 @@ def search(
     }
     start = max(0, min(start, MAX_START))
     plans: dict[str, _Plan] = {k: _plan(k, grams, start) for k in KINDS}
-    # Every match of a kind read from its ids, as (inspection, pk), newest inspection first.
-    # At most what the count and the page need: the database walks the newest inspections
-    # and stops, instead of checking the scope of every candidate (a unit's 3,050 problems
-    # for 公务用车 at scale 0.1). A list cut there may end inside an inspection (`cut`).
+    # The inspections of a kind's matches read from its ids, newest first, as far as the
+    # count and the page need (one query for both).
     enough = max(COUNT_CAP, start + PAGE_SIZE + 1) + 1
-    found: dict[str, list[tuple[int, int]]] = {
+    found: dict[str, list[int]] = {
         k: list(
             _rows(k, query, grams, scopes[k], plan=plans[k], walk=False)
             .order_by("-inspection_id")
-            .values_list("inspection_id", "pk")[:enough]
+            .values_list("inspection_id", flat=True)[:enough]
         )
         for k in KINDS
         if plans[k].ids is not None
     }
-    cut = {k for k, rows in found.items() if len(rows) >= enough}
     counts: dict[str, int] = {
         k: len(found[k])
         if k in found
@@ -371,17 +367,8 @@ def search(
         kind = next((k for k in KINDS if counts[k]), SearchKind.MEASURE)
     plan = plans[kind]
     if kind in found:
-        head = [inspection for inspection, _ in found[kind]]
-        model, matches = MODELS[kind][0], found[kind]
-
-        def on_page(inspections: set[int]) -> QuerySet[Any]:
-            if kind in cut:  # the last inspection's rows may be partly beyond the cut
-                rows = _rows(kind, query, grams, scopes[kind], plan=plan, walk=False)
-                return rows.filter(inspection_id__in=inspections)
-            # Confirmed and in the user's scope already: fetched by their ids.
-            return model.objects.filter(
-                _InIds(F("pk"), [pk for i, pk in matches if i in inspections])
-            )
+        head = found[kind]
+        rows = _rows(kind, query, grams, scopes[kind], plan=plan, walk=False)
     else:
         head_scope = scopes[kind]
         if kind == SearchKind.MEASURE and plan.head_walk:
@@ -394,12 +381,8 @@ def search(
                 : start + PAGE_SIZE + 1
             ]
         )
-        walk = _rows(kind, query, grams, scopes[kind], plan=plan, walk=True)
-
-        def on_page(inspections: set[int]) -> QuerySet[Any]:
-            return walk.filter(inspection_id__in=inspections)
-
-    page = _page(kind, head, on_page, start)
+        rows = _rows(kind, query, grams, scopes[kind], plan=plan, walk=True)
+    page = _page(kind, head, rows, start)
     more = len(page) > PAGE_SIZE and start + PAGE_SIZE <= MAX_START
     if kind == SearchKind.MEASURE:
         # The primary link's finding for the measure's place in the tree: one query.
@@ -414,22 +397,20 @@ def search(
     )
 
 
-def _page(
-    kind: str, head: list[int], on_page: Callable[[set[int]], QuerySet[Any]], start: int
-) -> list[Any]:
+def _page(kind: str, head: list[int], rows: QuerySet[Any], start: int) -> list[Any]:
     """Rows start … start + PAGE_SIZE (one more, to tell whether a next page exists) in
     ledger order. Sorting every match by the tree's order costs joins for each of them (a
     common word matches thousands); the newest inspection comes first, so the page is found
     from the matches' inspection ids alone (`head`, newest first, at least the page's), and
-    only the inspections on the page are sorted by the tree — their rows as `on_page` finds
-    them: by their ids, or through the inspection's index and probed (the walking shape),
-    never through the postings."""
+    only the inspections on the page are sorted by the tree — their rows (`rows`, the rare
+    shape or the walking one) found through the inspection's index."""
     ids = head[: start + PAGE_SIZE + 1]
     if len(ids) <= start:
         return []
     first = ids[start]
     skip = start - ids.index(first)
-    return list(_ordered(kind, on_page(set(ids[start:])))[skip : skip + PAGE_SIZE + 1])
+    on_page = rows.filter(inspection_id__in=set(ids[start:]))
+    return list(_ordered(kind, on_page)[skip : skip + PAGE_SIZE + 1])
 
 
 def _attach_primary(measures: list[Measure]) -> None:
