@@ -1,6 +1,6 @@
 """The ledger's rows, written in Python (`{% load ledger_rows %}{% ledger_rows … %}`).
 
-A page is 50 rows of 14 cells; drawn by template nodes they took about 20 ms of every
+A page is 50 rows of 14 cells; drawn by template nodes they took about 15 ms of every
 ledger page (each variable, filter, `if` and `with` is a node resolved per row), more than
 the page's queries. The markup is the template's, cell for cell (`data-label` for the phone
 cards, the `data-testid`s the browser tests read); everything shown is escaped (`_e`) as
