@@ -42,7 +42,9 @@ from zhenggai.ledger.models import (
     PlanRevision,
     ProgressReport,
     Reopening,
+    SearchUnit,
 )
+from zhenggai.ledger.services.search_index import search_index_rebuild
 from zhenggai.ledger.signals_view import measure_signals
 from zhenggai.records.models import Accountability, Activity, Institution
 from zhenggai.records.selectors import live_figures
@@ -92,6 +94,12 @@ def test_the_demo_ledger_is_in_full_swing_on_the_day() -> None:
     assert result.history.extensions == Extension.objects.filter(
         measure__inspection=inspection
     ).count() >= 1
+    # The demo sets lead units after the import, and its history makes assignments: the
+    # units that scope a unit's search follow both, as a rebuild would have them.
+    units = set(SearchUnit.objects.values_list("kind", "object_id", "unit_id", "inspection_id"))
+    assert {kind for kind, *_ in units} == {"f", "p"}
+    search_index_rebuild()
+    assert set(SearchUnit.objects.values_list("kind", "object_id", "unit_id", "inspection_id")) == units
 
 
 def test_every_state_is_backed_by_the_records_the_services_write() -> None:

@@ -35,6 +35,7 @@ from zhenggai.core.parser import parse_bytes
 from zhenggai.demo.history import Cast, HistorySummary, history_replay
 from zhenggai.ledger.models import Finding, Inspection, Measure, SourceDocument
 from zhenggai.ledger.services.importing import document_import
+from zhenggai.ledger.services.search_index import search_units_refresh
 
 DEMO_FILENAME = "announcement.txt"
 CANNOT_READ = "{name}: 无法读取文件（{reason}）"
@@ -245,6 +246,7 @@ def _assign_units(
         texts = [measure.content, *(f.text for f in measure.findings.all())]
         measure.lead_unit = units[unit_for(texts, specs).name]
     Measure.objects.bulk_update(measures, ["lead_unit"])
+    search_units_refresh(measures=[m.pk for m in measures])
 
 
 def _import_moment(feedback: dt.date | None) -> dt.datetime:

@@ -33,7 +33,7 @@ from zhenggai.ledger.models.measure import (
 )
 from zhenggai.ledger.models.progress import EvidenceFile, ProgressReport
 from zhenggai.ledger.models.saved_view import SavedView
-from zhenggai.ledger.models.search import SearchGram, SearchKind
+from zhenggai.ledger.models.search import SearchGram, SearchKind, SearchUnit
 from zhenggai.ledger.models.staging import STAGING_DAYS, ImportStaging, StagingKind
 from zhenggai.ledger.models.tree import Aspect, Finding, Problem
 
@@ -71,6 +71,7 @@ __all__ = [
     "SavedView",
     "SearchGram",
     "SearchKind",
+    "SearchUnit",
     "SourceDocument",
     "StagingKind",
 ]

@@ -45,6 +45,7 @@ def measure_scope(
     inspection: Inspection | None = None,
     unit: Organisation | None = None,
     ordered: bool = False,
+    correlated: bool = False,
 ) -> Q | None:
     """A condition on Measure for what `user` may read; None when nothing needs filtering:
     the user reads the whole of `inspection`, or all of `unit`'s measures, which the caller
@@ -66,7 +67,9 @@ def measure_scope(
         return None
     if unit is not None and covers_unit(scope, unit, inspection):
         return None
-    if ordered or not scope.units:
+    if correlated:
+        q = whole_exists(scope)
+    elif ordered or not scope.units:
         # Whole inspections alone are one condition through the join, in both shapes: as
         # an IN list of every readable inspection SQLite fetched and sorted all of an
         # office's 250,000 measures for one page.
@@ -84,6 +87,17 @@ def measure_scope(
         if assigned.exists():
             q |= Q(pk__in=assigned.values("measure_id"))
     return q
+
+
+def whole_exists(scope: ViewScope, inspection: str = "inspection_id") -> Q:
+    """Rows whose inspection (field `inspection`) `scope` reads whole, as a correlated
+    EXISTS on the inspection table (see `measure_scope`'s `correlated`)."""
+    if not scope.whole:
+        return Q(pk__in=[])
+    readable = Inspection.objects.filter(
+        scope.whole_q(organisation="organisation", inspection="pk"), pk=OuterRef(inspection)
+    )
+    return Q(Exists(readable))
 
 
 def measure_scope_terms(user: User | AnonymousUser) -> list[Q]:

@@ -8,34 +8,34 @@ top, a page at a time: their order is the tree's, which no index serves, so the 
 by offset, bounded by `MAX_START`.
 
 The cost follows the matches, and a common word (整改) stands in half the ledger, so no step
-visits every match: counts stop at `COUNT_CAP` ("超过 500 条"), and each step picks a shape by
-the posting lists' sizes (read capped, `_plan`). A word whose rarest gram is in at most
-`RARE` rows is read from that gram's postings alone, fetched as ids: one query confirms them
-by primary key (the substring match and the user's scope) and returns the matches'
-inspections, newest first, as far as the count and the page need; a gram in no row ends the
-kind's search there. A larger posting list, not dense enough to walk, is joined as a
-subquery (`pk IN` the grams' intersection). A common word walks the ledger's own order and
-asks the index of each row whether it holds the rarest gram (a scalar probe of the unique
-(kind, gram, object_id) index; the substring match confirms the rest), stopping at the page
-or the cap — with dense matches that is a few rows, where the postings are thousands.
+visits every match: counts stop at `COUNT_CAP` ("超过 200 条"), and each step picks a shape by
+the posting lists' sizes (read capped, `search_plan`). A word whose rarest gram is in at
+most `RARE` rows is read from that gram's postings alone, fetched as ids: one query confirms
+them by primary key (the substring match) and returns the matches' inspections, newest
+first, with whether the user may read each, as far as the count and the page need
+(`_found`); a gram in no row ends the kind's search there. A larger posting list, not dense
+enough to walk, is joined as a subquery (`pk IN` the grams' intersection). A common word
+walks the ledger's own order and asks the index of each row whether it holds the rarest
+gram (a scalar probe of the unique (kind, gram, object_id) index; the substring match
+confirms the rest), stopping at the page or the cap — with dense matches that is a few
+rows, where the postings are thousands.
 
 Why ids: with the postings as a subquery, PostgreSQL joins them to a sequential scan that
 runs the substring match on every text of the kind (with an INTERSECT of several lists,
 60–130 ms on 25,000 measures; with one list, 10–20 ms); a list of ids makes it fetch the
-candidates by primary key. The list is one parameter (`_InIds`).
+candidates by primary key. The list is one parameter (`search_plan.InIds`).
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from math import isqrt
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import EmptyResultSet
 from django.db.models import (
+    BooleanField,
     Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     OuterRef,
@@ -45,24 +45,32 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import StrIndex, Upper
-from django.db.models.lookups import GreaterThan, In
+from django.db.models.lookups import GreaterThan
 
 from zhenggai.accounts.models import User
 from zhenggai.accounts.permissions import ViewScope, view_scope
 from zhenggai.core.bigrams import clean_query, highlight_spans, query_grams
 from zhenggai.core.markers import strip_marker
-from zhenggai.ledger.models import Finding, Measure, MeasureFinding, Problem, SearchGram, SearchKind
-from zhenggai.ledger.selectors.scope import measure_scope
+from zhenggai.ledger.models import (
+    Finding,
+    Measure,
+    MeasureFinding,
+    Problem,
+    SearchGram,
+    SearchKind,
+    SearchUnit,
+)
+from zhenggai.ledger.selectors.scope import measure_scope, whole_exists
+from zhenggai.ledger.selectors.search_plan import InIds, Plan, plan_kinds
 
 PAGE_SIZE = 20
 #: Beyond this many results a search asks for more words instead of more pages.
 MAX_START = 2000
 #: Counts stop here: beyond it the number helps nobody find a row (the page says "超过"),
-#: and an exact count of a common word visits all its thousands of matches.
-COUNT_CAP = 500
-#: A rarest gram in at most this many rows of a kind is read alone (see the module's docstring);
-#: below every SQLite's limit of bound parameters (32,766).
-RARE = 4000
+#: and an exact count of a common word visits all its thousands of matches. 200 is ten
+#: pages, and the pages go on past it (to `MAX_START`); at 500 a unit's count of a word in
+#: a tenth of the ledger cost 12 ms of a 57 ms search on PostgreSQL (scale 0.1).
+COUNT_CAP = 200
 
 TOO_SHORT = "请至少输入两个字"
 KINDS = (SearchKind.MEASURE, SearchKind.FINDING, SearchKind.PROBLEM)
@@ -106,30 +114,6 @@ class SearchResults:
         return self.kind in self.capped
 
 
-class _InIds(In):
-    """`pk IN (…ids)` with the ids as one parameter: an array on PostgreSQL (`= ANY(%s)`),
-    a JSON list on SQLite (`IN (SELECT value FROM json_each(%s))`). A search's candidates
-    are thousands of ids: as bound parameters they cost more to send and parse than the
-    query takes to run (PostgreSQL), and SQLite plans an IN list of them as a probe per
-    row of a scan of the user's inspections (42 ms, against 4.5 ms from the JSON list)."""
-
-    def _ids(self) -> list[int]:
-        ids = [int(pk) for pk in self.rhs]
-        if not ids:
-            raise EmptyResultSet
-        return ids
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        ids = self._ids()
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", [*params, ids]
-
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        ids = self._ids()
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(ids)]
-
-
 def _candidates(kind: str, grams: list[str]) -> QuerySet[Any]:
     """Ids of the objects of `kind` holding every gram: an INTERSECT of the grams' postings,
     each an ordered range of the (kind, gram, object_id) index. (A GROUP BY … HAVING over
@@ -165,25 +149,28 @@ def _confirm(query: str, *fields: str) -> Q:
     return q
 
 
-def _tree_scope(scope: ViewScope, measures: Q | None, *, problems: bool) -> Q:
+def _tree_scope(scope: ViewScope, kind: str, *, correlated: bool = False) -> Q:
     """Findings (or problems) the user may read: those of inspections read whole, and
-    those above a measure the user reads (`measures`, the user's condition on Measure).
-
-    The second term asks, for each candidate, whether one of its measures is readable
-    (EXISTS through the link's finding index): the candidates are few or visited a page at
-    a time, where `pk IN (every link of the unit's measures)` hashed all of a unit's links
-    for each query — 5,340 at scale 0.01, 15–30 ms on PostgreSQL."""
-    q = scope.whole_q(organisation="inspection__organisation", inspection="inspection")
+    those with a measure below that one of the user's units leads or is assigned — one
+    probe of `SearchUnit`'s unique index per candidate. (Through the tree it was about
+    five probes and a measure row per candidate: the busiest unit's 3,000 candidate
+    problems for 公务用车 took 43 ms on PostgreSQL, 13 ms from `SearchUnit`, EXPLAIN ANALYZE.)
+    `correlated`: the inspections read whole as an EXISTS, for a walk in their order
+    (`measure_scope` says why)."""
+    if correlated:
+        q = whole_exists(scope)
+    else:
+        q = scope.whole_q(organisation="inspection__organisation", inspection="inspection")
     if scope.units:
-        above = "finding_links__finding__problem" if problems else "finding_links__finding"
         # The equality and, redundant, `>=`: with the equality alone PostgreSQL may hash all
-        # of the unit's links once per query (it does when it expects many candidates);
+        # of the unit's rows once per query (it does when it expects many candidates);
         # a second correlated term that is not an equality keeps the probe per row, and the
-        # equality keeps its estimate (a range alone was estimated at 1,310 links a finding
-        # and planned as a merge join over every measure: seconds at scale 0.1).
-        one = {above: OuterRef("pk"), f"{above}__gte": OuterRef("pk")}
-        readable = Measure.objects.filter(**one)
-        q |= Q(Exists(readable.filter(measures) if measures is not None else readable))
+        # equality keeps its estimate.
+        units = SearchUnit.objects.filter(
+            scope.unit_q(unit="unit", inspection="inspection"),
+            kind=kind, object_id=OuterRef("pk"), object_id__gte=OuterRef("pk"),
+        )
+        q |= Q(Exists(units))
     return q
 
 
@@ -195,7 +182,7 @@ MODELS: dict[str, tuple[Any, tuple[str, ...]]] = {
 
 
 def _rows(
-    kind: str, query: str, grams: list[str], scope: Q | None, *, plan: _Plan, walk: bool
+    kind: str, query: str, grams: list[str], scope: Q | None, *, plan: Plan, walk: bool
 ) -> QuerySet[Any]:
     """The user's matches of `kind`, in one of three shapes with the same rows: from the
     rarest gram's postings when `plan` has them; else from the postings' intersection
@@ -205,7 +192,7 @@ def _rows(
     if plan.ids is not None:
         if not plan.ids:
             return model.objects.none()
-        rows = model.objects.filter(_confirm(query, *fields), _InIds(F("pk"), plan.ids))
+        rows = model.objects.filter(_confirm(query, *fields), InIds(F("pk"), plan.ids))
     elif walk:
         # The rarest gram alone: the substring match decides, and the planner estimates one
         # gram's rows, where it multiplied three (a phrase's grams go together: it expected
@@ -223,52 +210,10 @@ def _rows(
     return rows.filter(scope) if scope is not None else rows
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """Which shape each step of one kind takes (see the module's docstring)."""
-
-    #: Count by walking the rows (stopping at the cap) rather than from the postings.
-    count_walk: bool
-    #: Find the page's inspections by walking the ledger's order.
-    head_walk: bool
-    #: The rarest gram's postings, when they are few (`RARE`): every step reads these.
-    ids: tuple[int, ...] | None = None
-    #: The gram with the fewest postings, which the walking shape probes.
-    rarest: str = ""
-
-
-def _plan(kind: str, grams: list[str], start: int) -> _Plan:
-    """Walking n rows in some order finds about n·p/N matches (p the smallest posting list,
-    N the objects of the kind, as the span of their ids tells); reading the postings costs
-    about p. So a step that needs k matches walks when k·N/p < p, that is when p² > k·N —
-    unless p is at most `RARE`, and the postings are read. The posting lists are counted
-    only as far as the decision needs (one capped index range each), so reading them costs
-    at most max(√(k·N), RARE) entries."""
-    model, _ = MODELS[kind]
-    # The lowest id and, in a subquery, the highest: each read from one end of the primary
-    # key, where SQLite answered MAX(id), MIN(id) together by reading every row (20 ms for
-    # 250,000 measures).
-    last = Subquery(model.objects.order_by("-pk").values("pk")[:1])
-    ends = model.objects.order_by("pk").annotate(last=last).values_list("pk", "last").first()
-    top = ends[1] - ends[0] + 1 if ends else 0
-    need = max(COUNT_CAP, start + PAGE_SIZE + 1)
-    enough = max(isqrt(need * top), RARE) + 1
-    sizes = {
-        gram: SearchGram.objects.filter(kind=kind, gram=gram).values("pk")[:enough].count()
-        for gram in grams
-    }
-    rarest = min(grams, key=sizes.__getitem__)
-    smallest = sizes[rarest]
-    if smallest <= RARE:
-        postings = SearchGram.objects.filter(kind=kind, gram=rarest)
-        found = tuple(postings.values_list("object_id", flat=True)) if smallest else ()
-        return _Plan(count_walk=False, head_walk=False, ids=found)
-    squared = smallest * smallest
-    return _Plan(
-        count_walk=squared > COUNT_CAP * top,
-        head_walk=squared > (start + PAGE_SIZE + 1) * top,
-        rarest=rarest,
-    )
+def _plans(grams: list[str], start: int) -> dict[str, Plan]:
+    """Each kind's shape for a search from `start` (`search_plan.plan_kinds`)."""
+    models: dict[str, Any] = {kind: MODELS[kind][0] for kind in KINDS}
+    return plan_kinds(models, grams, count_need=COUNT_CAP, page_need=start + PAGE_SIZE + 1)
 
 
 def _ordered(kind: str, rows: QuerySet[Any]) -> QuerySet[Any]:
@@ -335,20 +280,16 @@ def search(
     scope = view_scope(user)
     scopes: dict[str, Q | None] = {
         SearchKind.MEASURE: measures,
-        SearchKind.FINDING: _tree_scope(scope, measures, problems=False),
-        SearchKind.PROBLEM: _tree_scope(scope, measures, problems=True),
+        SearchKind.FINDING: _tree_scope(scope, SearchKind.FINDING),
+        SearchKind.PROBLEM: _tree_scope(scope, SearchKind.PROBLEM),
     }
     start = max(0, min(start, MAX_START))
-    plans: dict[str, _Plan] = {k: _plan(k, grams, start) for k in KINDS}
+    plans = _plans(grams, start)
     # The inspections of a kind's matches read from its ids, newest first, as far as the
-    # count and the page need (one query for both).
+    # count and the page need (the same list serves both).
     enough = max(COUNT_CAP, start + PAGE_SIZE + 1) + 1
     found: dict[str, list[int]] = {
-        k: list(
-            _rows(k, query, grams, scopes[k], plan=plans[k], walk=False)
-            .order_by("-inspection_id")
-            .values_list("inspection_id", flat=True)[:enough]
-        )
+        k: _found(k, query, scopes[k], plans[k].ids, enough)
         for k in KINDS
         if plans[k].ids is not None
     }
@@ -371,10 +312,15 @@ def search(
         rows = _rows(kind, query, grams, scopes[kind], plan=plan, walk=False)
     else:
         head_scope = scopes[kind]
-        if kind == SearchKind.MEASURE and plan.head_walk:
-            # The scope on the join, so that the walk follows the ledger's order: a unit's
-            # indexed OR collected all its measures first (SQLite, scale 0.1: 44 → 1 ms).
-            head_scope = measure_scope(user, ordered=True)
+        if plan.head_walk:
+            # A scope that lets the walk follow the inspections' order and stop after the
+            # page: no indexed OR, which collected all of a unit's measures first (SQLite,
+            # scale 0.1: 44 → 1 ms), and whole inspections asked row by row.
+            head_scope = (
+                measure_scope(user, ordered=True, correlated=True)
+                if kind == SearchKind.MEASURE
+                else _tree_scope(scope, kind, correlated=True)
+            )
         shape = _rows(kind, query, grams, head_scope, plan=plan, walk=plan.head_walk)
         head = list(
             shape.order_by("-inspection_id").values_list("inspection_id", flat=True)[
@@ -395,6 +341,38 @@ def search(
         query=query, kind=kind, counts=counts, capped=capped, hits=hits,
         start=start, next_start=start + PAGE_SIZE if more else None,
     )
+
+
+def _found(
+    kind: str, query: str, scope: Q | None, ids: tuple[int, ...] | None, enough: int
+) -> list[int]:
+    """The inspection of each match among `ids` that the user may read, newest first, at
+    most `enough` of them.
+
+    The scope is a column, not a condition: PostgreSQL computes a sorted query's columns
+    after the sort and its limit, so it asks the scope of the first rows only, a batch at
+    a time (doubling) until enough are readable. As a condition it was asked of every
+    match before the sort: a unit reading most of 3,000 matches paid for 3,000 scope
+    probes where about 750 fill the count (problems for 公务用车, the busiest unit at scale
+    0.1: 15.5 → 4 ms). The order is total, so the batches neither skip nor repeat a row."""
+    if not ids:
+        return []
+    model, fields = MODELS[kind]
+    rows = model.objects.filter(_confirm(query, *fields), InIds(F("pk"), ids)).order_by(
+        "-inspection_id", "-pk"
+    )
+    if scope is None:
+        return list(rows.values_list("inspection_id", flat=True)[:enough])
+    marked = rows.annotate(readable=ExpressionWrapper(scope, output_field=BooleanField()))
+    found: list[int] = []
+    at, size = 0, 2 * enough
+    while len(found) < enough:
+        batch = list(marked.values_list("inspection_id", "readable")[at : at + size])
+        found += [inspection for inspection, readable in batch if readable]
+        if len(batch) < size:
+            break
+        at, size = at + size, size * 2
+    return found[:enough]
 
 
 def _page(kind: str, head: list[int], rows: QuerySet[Any], start: int) -> list[Any]:

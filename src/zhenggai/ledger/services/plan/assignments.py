@@ -23,6 +23,7 @@ from zhenggai.ledger.models import (
 )
 from zhenggai.ledger.services.plan.audit_fields import ASSIGNMENT_AUDIT_FIELDS
 from zhenggai.ledger.services.plan.measures import MEASURE_CLOSED
+from zhenggai.ledger.services.search_index import search_units_refresh
 
 #: Error messages (asserted by the tests).
 FINDING_CLOSED = "已销号的问题不能修改，请先重新打开"
@@ -55,6 +56,7 @@ def _create_assignment(
     )
     assignment.full_clean()
     assignment.save()
+    search_units_refresh(measures=[measure.pk])
     audit_record(actor=actor, action="assignment.create", obj=assignment,
                  after=field_values(assignment, ASSIGNMENT_AUDIT_FIELDS))
     return assignment
@@ -148,6 +150,8 @@ def finding_set_scope(
         audit_record(actor=actor, action="assignment.delete", obj=assignment,
                      before=field_values(assignment, ASSIGNMENT_AUDIT_FIELDS), after=None)
         assignment.delete()
+    if to_delete:
+        search_units_refresh(measures=[m.pk for m in measures])
     finding.scope = scope
     finding.full_clean()
     finding.save()

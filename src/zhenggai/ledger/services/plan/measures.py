@@ -23,7 +23,7 @@ from zhenggai.ledger.services.plan.audit_fields import (
 )
 from zhenggai.ledger.services.plan.revisions import plan_is_approved
 from zhenggai.ledger.services.plan.unset import UNSET, _Unset
-from zhenggai.ledger.services.search_index import search_index_refresh
+from zhenggai.ledger.services.search_index import search_index_refresh, search_units_refresh
 
 #: Error messages (asserted by the tests).
 MEASURE_CLOSED = "已销号的措施不能修改，请先重新打开"
@@ -79,6 +79,7 @@ def measure_update(
     before = field_values(measure, MEASURE_AUDIT_FIELDS)
     old_co = sorted(measure.co_units.values_list("pk", flat=True))
     old_deadline = measure.deadline
+    old_unit = measure.lead_unit_id
     if not isinstance(deadline, _Unset) and deadline != measure.deadline:
         if plan_is_approved(measure.inspection_id):
             raise ValidationError(DEADLINE_NEEDS_EXTENSION)
@@ -104,6 +105,8 @@ def measure_update(
     measure.save()
     if (measure.content, measure.target) != (before["content"], before["target"]):
         search_index_refresh(measures=[measure.pk])
+    if measure.lead_unit_id != old_unit:
+        search_units_refresh(measures=[measure.pk])
     if new_co != old_co:
         measure.co_units.set(new_co)
     if measure.deadline != old_deadline:
