@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from zhenggai.audit.admin_mixins import WorkflowModelAdmin
-from zhenggai.ledger.models import ImportStaging, SavedView, SearchGram
+from zhenggai.ledger.models import ImportStaging, SavedView, SearchGram, SearchUnit
 
 
 @admin.register(ImportStaging)
@@ -30,3 +30,11 @@ class SearchGramAdmin(WorkflowModelAdmin):
     list_display = ["gram", "kind", "object_id"]
     list_filter = ["kind"]
     search_fields = ["=gram"]
+
+
+@admin.register(SearchUnit)
+class SearchUnitAdmin(WorkflowModelAdmin):
+    list_display = ["kind", "object_id", "unit", "inspection"]
+    list_filter = ["kind"]
+    list_select_related = ["unit", "inspection"]
+    raw_id_fields = ["unit", "inspection"]

@@ -154,7 +154,8 @@ def _tree_scope(scope: ViewScope, kind: str, *, correlated: bool = False) -> Q:
     those with a measure below that one of the user's units leads or is assigned — one
     probe of `SearchUnit`'s unique index per candidate. (Through the tree it was about
     five probes and a measure row per candidate: the busiest unit's 3,000 candidate
-    problems for 公务用车 took 43 ms on PostgreSQL, 13 ms from `SearchUnit`, EXPLAIN ANALYZE.)
+    problems for 公务用车 took 43.9 ms on PostgreSQL, 16.7 ms from `SearchUnit`, in EXPLAIN
+    ANALYZE.)
     `correlated`: the inspections read whole as an EXISTS, for a walk in their order
     (`measure_scope` says why)."""
     if correlated:
@@ -354,7 +355,7 @@ def _found(
     a time (doubling) until enough are readable. As a condition it was asked of every
     match before the sort: a unit reading most of 3,000 matches paid for 3,000 scope
     probes where about 750 fill the count (problems for 公务用车, the busiest unit at scale
-    0.1: 15.5 → 4 ms). The order is total, so the batches neither skip nor repeat a row."""
+    0.1: 15.5 → 9.5 ms). The order is total, so the batches neither skip nor repeat a row."""
     if not ids:
         return []
     model, fields = MODELS[kind]

@@ -1,4 +1,5 @@
-"""`zhenggai search_index [--inspection ID]`: rebuild the search index from the texts.
+"""`zhenggai search_index [--inspection ID]`: rebuild the search index from the ledger (the
+texts' bigrams and the units under each problem and finding).
 
 The services keep the index current as they write; this is for data written around them
 (a restore, a bulk load by SQL, the benchmarks' generated ledgers)."""
@@ -17,7 +18,7 @@ NO_SUCH_INSPECTION = "没有编号为 {id} 的巡察"
 
 
 class Command(BaseCommand):
-    help = "重建检索索引（问题、具体问题、整改措施的文字）"
+    help = "重建检索索引（问题、具体问题、整改措施的文字，以及各问题涉及的责任单位）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--inspection", type=int, metavar="ID", help="只重建这一次巡察的索引")
