@@ -56,7 +56,6 @@ def _create_assignment(
     )
     assignment.full_clean()
     assignment.save()
-    search_units_refresh(measures=[measure.pk])
     audit_record(actor=actor, action="assignment.create", obj=assignment,
                  after=field_values(assignment, ASSIGNMENT_AUDIT_FIELDS))
     return assignment
@@ -93,10 +92,12 @@ def assignment_create(
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     if measure.state in (MeasureState.CLOSED, MeasureState.WATCHING):
         raise ValidationError(MEASURE_CLOSED)
-    return _create_assignment(
+    assignment = _create_assignment(
         measure, unit, actor=actor, responsible_person=responsible_person,
         deadline=deadline, note=note,
     )
+    search_units_refresh(measures=[measure.pk])
+    return assignment
 
 
 @transaction.atomic
@@ -150,8 +151,7 @@ def finding_set_scope(
         audit_record(actor=actor, action="assignment.delete", obj=assignment,
                      before=field_values(assignment, ASSIGNMENT_AUDIT_FIELDS), after=None)
         assignment.delete()
-    if to_delete:
-        search_units_refresh(measures=[m.pk for m in measures])
+    changed = bool(to_delete)
     finding.scope = scope
     finding.full_clean()
     finding.save()
@@ -164,6 +164,10 @@ def finding_set_scope(
             for pk, unit in units.items():
                 if pk not in have:
                     _create_assignment(measure, unit, actor=actor)
+                    changed = True
+    if changed:
+        # Once for the finding's measures, not once per assignment made or withdrawn.
+        search_units_refresh(measures=[m.pk for m in measures])
     audit_record(
         actor=actor,
         action="finding.set_scope",
